@@ -1,0 +1,273 @@
+//! The normalized record every importer produces: a [`Measure`] of a [`Plan`],
+//! with its yearly [`ProgressEntry`]s, [`Indicator`]s, implementing [`Body`]s
+//! and the [`Source`] lines it was read from. Pure data, no I/O.
+//!
+//! The JSON names are a public contract (`shisaku export`, the HTTP API and
+//! scripts outside the project read them): `id`, `title`, `level`, `plan`
+//! {`name`, `kind`, `municipality`}, `path`, `departments`, `sections`,
+//! `content`, `progress`, `indicators`, `source` {`file`, `line`, `line_end`}.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// What a plan is about; the facet `plan_kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlanKind {
+    SuicidePrevention,
+    GenderEquality,
+    RegionalWelfare,
+}
+
+impl PlanKind {
+    pub const ALL: [PlanKind; 3] = [
+        PlanKind::SuicidePrevention,
+        PlanKind::GenderEquality,
+        PlanKind::RegionalWelfare,
+    ];
+
+    /// The stable machine name (`suicide-prevention`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanKind::SuicidePrevention => "suicide-prevention",
+            PlanKind::GenderEquality => "gender-equality",
+            PlanKind::RegionalWelfare => "regional-welfare",
+        }
+    }
+
+    /// The Japanese label shown to users.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            PlanKind::SuicidePrevention => "自殺対策",
+            PlanKind::GenderEquality => "男女共同参画",
+            PlanKind::RegionalWelfare => "地域福祉",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PlanKind> {
+        PlanKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for PlanKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A plan (計画) as described in `seeds/manifest.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Short stable key from the manifest (`kumamoto-suicide`); part of every measure id.
+    pub id: String,
+    pub name: String,
+    pub kind: PlanKind,
+    pub municipality: String,
+    /// Plan period as printed (`令和元年度～令和5年度`), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+}
+
+/// Where in a plan's hierarchy a record sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// A measure (施策 / 取組番号 row / block) of a progress report.
+    Measure,
+    /// An initiative (【取組N】) of a plan draft.
+    Initiative,
+    /// A project (事業) listed under an initiative.
+    Project,
+    /// A direction (取組の方向性) of a plan chapter.
+    Direction,
+}
+
+impl Level {
+    pub const ALL: [Level; 4] = [
+        Level::Measure,
+        Level::Initiative,
+        Level::Project,
+        Level::Direction,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Measure => "measure",
+            Level::Initiative => "initiative",
+            Level::Project => "project",
+            Level::Direction => "direction",
+        }
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Level::Measure => "施策",
+            Level::Initiative => "取組",
+            Level::Project => "事業",
+            Level::Direction => "方向性",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One fiscal year's progress on a measure. Every text is kept as printed
+/// (trimmed, cell-wrap spaces kept inside sentences).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProgressEntry {
+    /// Fiscal year label as the document names it, normalized to `R2`, `R3`…
+    /// (令和元年度 = `R1`).
+    pub fiscal_year: String,
+    /// Western calendar start year of the fiscal year (R1 = 2019), for the year facet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
+    /// What was done (実施状況 / 取り組み実績 / result text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The section's own evaluation (評価: free text, or A/B/C, or `ア　実施済`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<String>,
+    /// 達成度 as printed (`100`, `100 %`, `実施済み`, per-ward lists…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub achievement: Option<String>,
+    /// 達成度 as a percentage when the printed value is a single number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub achievement_pct: Option<f64>,
+    /// The plan for the following year(s) (今後の実施計画 / 今後の課題).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_plan: Option<String>,
+    /// Issues carried from the previous year (昨年度の課題), where the document has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issues: Option<String>,
+}
+
+/// One printed value of an indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorValue {
+    /// `R3`, `R4`, …
+    pub fiscal_year: String,
+    /// As printed (`2,603件`, `18.8%`).
+    pub raw: String,
+    /// The number in `raw`, separators removed, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+/// A performance indicator (成果指標) of a measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub values: Vec<IndicatorValue>,
+    /// Target (目標値) as printed; `None` when the document prints `-`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_value: Option<f64>,
+}
+
+/// Role of an implementing body of a project (004: ◎ lead, ○ partner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BodyRole {
+    Lead,
+    Partner,
+}
+
+/// An implementing body (実施主体) of a project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Body {
+    pub name: String,
+    pub role: BodyRole,
+}
+
+/// Provenance: the seed file and 1-based lines a record was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// File name inside `seeds/` (no directory).
+    pub file: String,
+    /// The line on which the record's title stands.
+    pub line: usize,
+    /// First line read for this record (≤ `line`).
+    pub line_start: usize,
+    /// Last line read for this record (≥ `line`).
+    pub line_end: usize,
+}
+
+/// One normalized measure record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measure {
+    /// Stable id: the same measure keeps it across rebuilds and unrelated edits
+    /// (see `ingest::assign_ids`).
+    pub id: String,
+    pub plan: Plan,
+    pub level: Level,
+    /// Hierarchy from the pillar down to the record's parent group, e.g.
+    /// `["基本施策1 地域におけるネットワークの強化", "ア. 自殺対策としてのネットワーク"]`.
+    pub path: Vec<String>,
+    /// The document's own number for the record (取組番号 `65`, 【取組3】 → `3`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub title: String,
+    /// The measure's own description (実施内容 / 取り組み内容 / 事業概要 / block text).
+    pub content: String,
+    pub departments: Vec<String>,
+    pub sections: Vec<String>,
+    /// Plan page as printed (`P.45`, `18`, `Ｒ３追加`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    #[serde(default)]
+    pub progress: Vec<ProgressEntry>,
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bodies: Vec<Body>,
+    /// 主な活動の単位 (004), e.g. `校区`, `市内全域`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_unit: Option<String>,
+    /// Free-form flags an importer raises about this record
+    /// (e.g. `columns-ambiguous`, `new` for 《新規》).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    pub source: Source,
+}
+
+impl Measure {
+    /// A record with only the required parts set; importers fill in the rest.
+    pub fn new(plan: &Plan, level: Level, title: impl Into<String>, source: Source) -> Measure {
+        Measure {
+            id: String::new(),
+            plan: plan.clone(),
+            level,
+            path: Vec::new(),
+            number: None,
+            title: title.into(),
+            content: String::new(),
+            departments: Vec::new(),
+            sections: Vec::new(),
+            page: None,
+            progress: Vec::new(),
+            indicators: Vec::new(),
+            bodies: Vec::new(),
+            activity_unit: None,
+            flags: Vec::new(),
+            source,
+        }
+    }
+
+    /// The pillar (top of `path`), the facet `pillar`.
+    pub fn pillar(&self) -> Option<&str> {
+        self.path.first().map(String::as_str)
+    }
+}

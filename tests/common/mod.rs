@@ -1,0 +1,44 @@
+//! Shared helpers for the integration tests: the real seed corpus, imported once.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use shisaku::ingest::{Corpus, ImportReport};
+use shisaku::model::Measure;
+
+pub fn manifest_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds/manifest.toml")
+}
+
+/// The five seed documents imported through the manifest (once per test binary).
+pub fn corpus() -> &'static Corpus {
+    static CORPUS: OnceLock<Corpus> = OnceLock::new();
+    CORPUS.get_or_init(|| shisaku::ingest::import_manifest(&manifest_path()).expect("manifest loads"))
+}
+
+pub fn report(file_prefix: &str) -> &'static ImportReport {
+    corpus()
+        .reports
+        .iter()
+        .find(|r| r.file.starts_with(file_prefix))
+        .unwrap_or_else(|| panic!("no report for {file_prefix}"))
+}
+
+pub fn measures(file_prefix: &str) -> Vec<&'static Measure> {
+    corpus()
+        .measures
+        .iter()
+        .filter(|m| m.source.file.starts_with(file_prefix))
+        .collect()
+}
+
+/// The record whose title stands on `line` of the file starting with `file_prefix`.
+pub fn at_line(file_prefix: &str, line: usize) -> &'static Measure {
+    corpus()
+        .measures
+        .iter()
+        .find(|m| m.source.file.starts_with(file_prefix) && m.source.line == line)
+        .unwrap_or_else(|| panic!("no record at {file_prefix}:{line}"))
+}
