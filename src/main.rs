@@ -29,6 +29,15 @@ struct Cli {
 enum Command {
     /// Print every imported measure as one JSON object per line.
     Export,
+    /// Show how the analysis pipeline tokenizes TEXT (surface, indexed term,
+    /// reading, part of speech, byte offsets): why something does or does not match.
+    Analyze {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// The text to analyze.
+        text: String,
+    },
     /// Print the import report of every document (records, warnings, unused spans).
     Report {
         /// Print the report as JSON.
@@ -62,6 +71,14 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 out.write_all(b"\n")?;
             }
             out.flush()?;
+        }
+        Command::Analyze { json, text } => {
+            let tokens = shisaku::analysis::Analyzer::shared().analyze(&text);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&tokens)?);
+            } else {
+                print!("{}", shisaku::analysis::render_tokens(&tokens));
+            }
         }
         Command::Report { json } => {
             let corpus = shisaku::ingest::import_manifest(&cli.manifest)?;
