@@ -3,8 +3,12 @@
 //! Modules, one concern each:
 //! - [`model`]: the normalized measure record (no I/O);
 //! - [`ingest`]: manifest-driven importers, one per document format, with import reports;
-//! - [`analysis`]: the one Japanese analysis pipeline used for indexing and queries.
+//! - [`analysis`]: the one Japanese analysis pipeline used for indexing and queries;
+//! - [`index`]: the tantivy schema, index build and atomic swap;
+//! - [`search`]: query language, faceted search, snippets.
 
 pub mod analysis;
+pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod search;

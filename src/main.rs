@@ -21,6 +21,9 @@ struct Cli {
         env = "SHISAKU_MANIFEST"
     )]
     manifest: PathBuf,
+    /// The index folder.
+    #[arg(long, global = true, default_value = "index", env = "SHISAKU_INDEX")]
+    index: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,12 +41,41 @@ enum Command {
         /// The text to analyze.
         text: String,
     },
+    /// Import the documents of the manifest and (re)build the index; prints the import report.
+    Index,
+    /// Search the index.
+    Search(SearchArgs),
     /// Print the import report of every document (records, warnings, unused spans).
     Report {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(clap::Args)]
+struct SearchArgs {
+    /// Print JSON: {"total", "hits": [...], "facets": {...}}.
+    #[arg(long)]
+    json: bool,
+    /// Results per page.
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// Results to skip.
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// KEY=VALUE; keys: plan, plan_kind, municipality, pillar, department,
+    /// section, level, year, status. Repeat for several (same key = OR).
+    #[arg(long = "filter", value_name = "KEY=VALUE")]
+    filters: Vec<String>,
+    /// Result order.
+    #[arg(long, value_enum, default_value_t = shisaku::search::Sort::Relevance)]
+    sort: shisaku::search::Sort,
+    /// Do not expand synonyms.
+    #[arg(long)]
+    no_synonyms: bool,
+    /// The query: words (AND), OR, -exclude, "phrase", title:/content:/department:/section:.
+    query: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -80,6 +112,47 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 print!("{}", shisaku::analysis::render_tokens(&tokens));
             }
         }
+        Command::Index => {
+            let corpus = shisaku::ingest::import_manifest(&cli.manifest)?;
+            eprint!("{}", shisaku::ingest::render_reports(&corpus.reports));
+            let bar = progress_bar(corpus.measures.len() as u64);
+            let started = std::time::Instant::now();
+            let dir = shisaku::index::build(&cli.index, &corpus.measures, &mut |n| {
+                bar.set_position(n as u64)
+            })?;
+            bar.finish_and_clear();
+            eprintln!(
+                "indexed {} measures into {} in {:.2} s",
+                corpus.measures.len(),
+                dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+            if corpus.errors().next().is_some() {
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Search(args) => {
+            let ix = shisaku::index::OpenIndex::open(&cli.index)?;
+            let filters = args
+                .filters
+                .iter()
+                .map(|f| shisaku::search::parse_filter(f))
+                .collect::<Result<Vec<_>, _>>()?;
+            let req = shisaku::search::SearchRequest {
+                q: args.query.join(" "),
+                filters,
+                sort: args.sort,
+                limit: args.limit,
+                offset: args.offset,
+                synonyms: !args.no_synonyms,
+            };
+            let res = shisaku::search::search(&ix, &req)?;
+            if args.json {
+                println!("{}", serde_json::to_string(&res)?);
+            } else {
+                print!("{}", shisaku::search::render_text(&res));
+            }
+        }
         Command::Report { json } => {
             let corpus = shisaku::ingest::import_manifest(&cli.manifest)?;
             if json {
@@ -90,4 +163,20 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on a terminal, hidden otherwise.
+fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar.set_message("索引作成");
+    bar
 }

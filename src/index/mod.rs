@@ -1,0 +1,214 @@
+//! The tantivy index: schema, build (one writer), open, and the atomic swap
+//! of a rebuilt index.
+//!
+//! On disk an index folder holds generations and a pointer:
+//!
+//! ```text
+//! index/
+//!   CURRENT          name of the live generation (replaced by rename: atomic)
+//!   gen-<millis>/    a complete tantivy index, written before CURRENT names it
+//! ```
+//!
+//! A rebuild writes a new generation, commits it, and only then renames a new
+//! `CURRENT` into place, so a reader sees the old index or the new one, never
+//! half of one; a crash mid-build leaves `CURRENT` naming the old generation.
+
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tantivy::schema::Value;
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+use crate::analysis;
+use crate::model::Measure;
+pub use schema::{FACETS, Facet, Fields};
+
+/// Problems opening or building an index.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("no index in {0} (run `shisaku index` first)")]
+    Missing(PathBuf),
+    #[error("index {path}: {message}")]
+    Io { path: PathBuf, message: String },
+    #[error("tantivy: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("stored record is not valid JSON: {0}")]
+    Record(#[from] serde_json::Error),
+}
+
+fn io_err(path: &Path, e: impl std::fmt::Display) -> IndexError {
+    IndexError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+const CURRENT: &str = "CURRENT";
+
+/// An open index: the tantivy index, its reader and the field handles.
+pub struct OpenIndex {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    /// The generation folder this was opened from.
+    pub path: PathBuf,
+}
+
+impl OpenIndex {
+    /// Opens the live generation under `root`.
+    pub fn open(root: &Path) -> Result<OpenIndex, IndexError> {
+        let gen_dir =
+            current_generation(root)?.ok_or_else(|| IndexError::Missing(root.to_path_buf()))?;
+        let index = Index::open_in_dir(&gen_dir).map_err(|e| io_err(&gen_dir, e))?;
+        Self::from_index(index, gen_dir)
+    }
+
+    fn from_index(index: Index, path: PathBuf) -> Result<OpenIndex, IndexError> {
+        analysis::register(index.tokenizers());
+        let fields = Fields::from_schema(&index.schema()).map_err(|m| io_err(&path, m))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(OpenIndex {
+            index,
+            reader,
+            fields,
+            path,
+        })
+    }
+
+    /// Builds an index of `measures` in memory (tests, benchmarks).
+    pub fn in_memory(measures: &[Measure]) -> Result<OpenIndex, IndexError> {
+        let index = Index::create_in_ram(schema::build_schema());
+        write_all(&index, measures, &mut |_| {})?;
+        Self::from_index(index, PathBuf::from(":memory:"))
+    }
+
+    /// The stored record of a document.
+    pub fn record(&self, doc: &TantivyDocument) -> Result<Measure, IndexError> {
+        let json = doc
+            .get_first(self.fields.record)
+            .and_then(|v| v.as_str())
+            .unwrap_or("{}");
+        Ok(serde_json::from_str(json)?)
+    }
+
+    /// The record with id `id`, if any.
+    pub fn get(&self, id: &str) -> Result<Option<Measure>, IndexError> {
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.id, id);
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        let hits = searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
+        match hits.first() {
+            Some((_, addr)) => Ok(Some(self.record(&searcher.doc(*addr)?)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every stored record, in document order.
+    pub fn all_records(&self) -> Result<Vec<Measure>, IndexError> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::with_capacity(searcher.num_docs() as usize);
+        for seg in searcher.segment_readers() {
+            let store = seg
+                .get_store_reader(64)
+                .map_err(|e| io_err(&self.path, e))?;
+            for doc in store.iter::<TantivyDocument>(seg.alive_bitset()) {
+                out.push(self.record(&doc?)?);
+            }
+        }
+        out.sort_by(|a, b| (&a.source.file, a.source.line).cmp(&(&b.source.file, b.source.line)));
+        Ok(out)
+    }
+}
+
+/// The live generation folder under `root`, if there is one.
+pub fn current_generation(root: &Path) -> Result<Option<PathBuf>, IndexError> {
+    let pointer = root.join(CURRENT);
+    match std::fs::read_to_string(&pointer) {
+        Ok(name) => {
+            let name = name.trim();
+            if name.is_empty() || name.contains('/') || name.contains("..") {
+                return Err(io_err(&pointer, "CURRENT does not name a generation"));
+            }
+            let dir = root.join(name);
+            if dir.join("meta.json").is_file() {
+                Ok(Some(dir))
+            } else {
+                Err(io_err(&dir, "the generation named by CURRENT is missing"))
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_err(&pointer, e)),
+    }
+}
+
+/// Builds a new generation of `measures` under `root` and swaps it in
+/// atomically. `progress` is called with the number of records written so far.
+/// Older generations are removed afterwards (open readers keep their files).
+pub fn build(
+    root: &Path,
+    measures: &[Measure],
+    progress: &mut dyn FnMut(usize),
+) -> Result<PathBuf, IndexError> {
+    std::fs::create_dir_all(root).map_err(|e| io_err(root, e))?;
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    let name = format!("gen-{millis}");
+    let dir = root.join(&name);
+    std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+    let index = Index::create_in_dir(&dir, schema::build_schema())?;
+    write_all(&index, measures, progress)?;
+    // Swap: write the pointer beside the old one, fsync, rename over it.
+    let tmp = root.join(format!("{CURRENT}.tmp"));
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
+        f.write_all(name.as_bytes()).map_err(|e| io_err(&tmp, e))?;
+        f.sync_all().map_err(|e| io_err(&tmp, e))?;
+    }
+    std::fs::rename(&tmp, root.join(CURRENT)).map_err(|e| io_err(root, e))?;
+    remove_old_generations(root, &name);
+    Ok(dir)
+}
+
+fn remove_old_generations(root: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().to_string();
+        if n.starts_with("gen-") && n != keep {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+fn write_all(
+    index: &Index,
+    measures: &[Measure],
+    progress: &mut dyn FnMut(usize),
+) -> Result<(), IndexError> {
+    analysis::register(index.tokenizers());
+    let fields =
+        Fields::from_schema(&index.schema()).map_err(|m| io_err(Path::new("schema"), m))?;
+    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 200_000_000)?;
+    for (i, m) in measures.iter().enumerate() {
+        writer.add_document(fields.document(m, i as u64)?)?;
+        if i % 256 == 0 {
+            progress(i);
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    progress(measures.len());
+    Ok(())
+}

@@ -1,0 +1,326 @@
+//! Turns a parsed query into a tantivy query over the analyzed fields, and
+//! records what to highlight.
+//!
+//! Each word becomes an OR of ways to match it, strongest first:
+//! - its word terms (all of them; for long pasted sentences, 60 % of them) in
+//!   title (×3), content (×1), department/section (×0.5) or progress (×0.3),
+//!   with a bonus when they stand in order as a phrase;
+//! - synonyms of the whole word or of each term (×0.8 of the original);
+//! - for kana-only words, the reading bigrams (title ×2, content ×0.8);
+//! - the character-bigram fallback, an exact substring match (title ×0.6,
+//!   content ×0.25), so unknown words are found but rank below word matches.
+
+use std::collections::BTreeSet;
+
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use super::query::{Atom, ParsedQuery, Scope};
+use crate::analysis::{self, Analyzer, is_kana_only, reading_bigrams, to_katakana};
+use crate::index::Fields;
+
+const TITLE: f32 = 3.0;
+const CONTENT: f32 = 1.0;
+const ORG: f32 = 0.5;
+const PROGRESS: f32 = 0.3;
+const PHRASE_BONUS: f32 = 1.5;
+const SYNONYM: f32 = 0.8;
+const READING_TITLE: f32 = 2.0;
+const READING_CONTENT: f32 = 0.8;
+const BIGRAM_TITLE: f32 = 0.6;
+const BIGRAM_CONTENT: f32 = 0.25;
+/// Words with more terms than this need only [`LONG_QUERY_SHARE`] of them.
+const SHORT_WORD_TERMS: usize = 3;
+const LONG_QUERY_SHARE: f32 = 0.6;
+
+/// What the result snippets should mark.
+#[derive(Debug, Clone, Default)]
+pub struct Highlight {
+    /// Word-field terms (including synonym terms).
+    pub terms: BTreeSet<String>,
+    /// Normalized substrings (bigram matches).
+    pub substrings: BTreeSet<String>,
+    /// Katakana readings of kana-only words.
+    pub readings: BTreeSet<String>,
+}
+
+/// A synonym expansion applied to the query, shown to users.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Expansion {
+    pub word: String,
+    pub synonyms: Vec<String>,
+}
+
+pub struct Compiled {
+    pub query: Box<dyn Query>,
+    pub highlight: Highlight,
+    pub expansions: Vec<Expansion>,
+}
+
+/// An analyzed token sequence: (relative position, term).
+type Seq = Vec<(usize, String)>;
+
+fn seq_of(analyzer: &Analyzer, text: &str) -> Seq {
+    let toks: Vec<_> = analyzer
+        .analyze(text)
+        .into_iter()
+        .filter(|t| !t.stop)
+        .collect();
+    let first = toks.first().map(|t| t.position).unwrap_or(0);
+    toks.into_iter()
+        .map(|t| (t.position - first, t.term))
+        .collect()
+}
+
+fn plain_seq(terms: &[String]) -> Seq {
+    terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, t.clone()))
+        .collect()
+}
+
+fn boxed(q: impl Query) -> Box<dyn Query> {
+    Box::new(q)
+}
+
+fn boost(q: Box<dyn Query>, b: f32) -> Box<dyn Query> {
+    if (b - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        boxed(BoostQuery::new(q, b))
+    }
+}
+
+/// A term or phrase query for `seq` in `field`.
+fn seq_query(field: Field, seq: &[(usize, String)]) -> Option<Box<dyn Query>> {
+    match seq {
+        [] => None,
+        [(_, t)] => Some(boxed(TermQuery::new(
+            Term::from_field_text(field, t),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(boxed(PhraseQuery::new_with_offset(
+            seq.iter()
+                .map(|(p, t)| (*p, Term::from_field_text(field, t)))
+                .collect(),
+        ))),
+    }
+}
+
+fn any_of(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match clauses.len() {
+        0 => boxed(EmptyQuery),
+        1 => clauses.into_iter().next().expect("one clause"),
+        _ => boxed(BooleanQuery::new(
+            clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
+        )),
+    }
+}
+
+/// Word fields of a scope with their weights.
+fn word_fields(f: &Fields, scope: Scope) -> Vec<(Field, f32)> {
+    match scope {
+        Scope::All => vec![
+            (f.title, TITLE),
+            (f.content, CONTENT),
+            (f.department, ORG),
+            (f.section, ORG),
+            (f.progress, PROGRESS),
+        ],
+        Scope::Title => vec![(f.title, TITLE)],
+        Scope::Content => vec![(f.content, CONTENT)],
+        Scope::Department => vec![(f.department, 1.0)],
+        Scope::Section => vec![(f.section, 1.0)],
+    }
+}
+
+fn bigram_fields(f: &Fields, scope: Scope) -> Vec<(Field, f32)> {
+    match scope {
+        Scope::All => vec![
+            (f.title_bigram, BIGRAM_TITLE),
+            (f.content_bigram, BIGRAM_CONTENT),
+        ],
+        Scope::Title => vec![(f.title_bigram, BIGRAM_TITLE)],
+        Scope::Content => vec![(f.content_bigram, BIGRAM_CONTENT)],
+        Scope::Department | Scope::Section => vec![],
+    }
+}
+
+fn reading_fields(f: &Fields, scope: Scope) -> Vec<(Field, f32)> {
+    match scope {
+        Scope::All => vec![
+            (f.title_reading, READING_TITLE),
+            (f.content_reading, READING_CONTENT),
+        ],
+        Scope::Title => vec![(f.title_reading, READING_TITLE)],
+        Scope::Content => vec![(f.content_reading, READING_CONTENT)],
+        Scope::Department | Scope::Section => vec![],
+    }
+}
+
+/// `seq` as a phrase in each of `fields`, weighted.
+fn in_fields(fields: &[(Field, f32)], seq: &[(usize, String)], factor: f32) -> Vec<Box<dyn Query>> {
+    fields
+        .iter()
+        .filter_map(|(field, w)| seq_query(*field, seq).map(|q| boost(q, w * factor)))
+        .collect()
+}
+
+pub fn compile(parsed: &ParsedQuery, fields: &Fields, synonyms: bool) -> Result<Compiled, String> {
+    let analyzer = Analyzer::shared();
+    let mut highlight = Highlight::default();
+    let mut expansions = Vec::new();
+    let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for clause in &parsed.clauses {
+        let mut alts = Vec::new();
+        for atom in &clause.any_of {
+            let use_synonyms = synonyms && !atom.phrase && !clause.negated;
+            alts.push(atom_query(
+                analyzer,
+                atom,
+                fields,
+                use_synonyms,
+                &mut highlight,
+                &mut expansions,
+                clause.negated,
+            )?);
+        }
+        let q = any_of(alts);
+        top.push((
+            if clause.negated {
+                Occur::MustNot
+            } else {
+                Occur::Must
+            },
+            q,
+        ));
+    }
+    let query: Box<dyn Query> = if top.iter().all(|(o, _)| *o == Occur::MustNot) {
+        // no positive clause: the empty query browses everything (filters still apply)
+        let mut v = vec![(Occur::Must, boxed(AllQuery))];
+        v.extend(top);
+        if v.len() == 1 {
+            boxed(AllQuery)
+        } else {
+            boxed(BooleanQuery::new(v))
+        }
+    } else {
+        boxed(BooleanQuery::new(top))
+    };
+    Ok(Compiled {
+        query,
+        highlight,
+        expansions,
+    })
+}
+
+fn atom_query(
+    analyzer: &'static Analyzer,
+    atom: &Atom,
+    f: &Fields,
+    synonyms: bool,
+    highlight: &mut Highlight,
+    expansions: &mut Vec<Expansion>,
+    negated: bool,
+) -> Result<Box<dyn Query>, String> {
+    let seq = seq_of(analyzer, &atom.text);
+    let normalized: String = analyzer
+        .normalize(&atom.text)
+        .text
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == 'ー' || *c == '々')
+        .collect();
+    if seq.is_empty() && normalized.is_empty() {
+        return Err(format!("\"{}\" has no searchable characters", atom.text));
+    }
+    let wf = word_fields(f, atom.scope);
+    let mut ways: Vec<Box<dyn Query>> = Vec::new();
+    let terms: Vec<String> = seq.iter().map(|(_, t)| t.clone()).collect();
+
+    if !seq.is_empty() {
+        if atom.phrase {
+            ways.extend(in_fields(&wf, &seq, 1.0));
+        } else {
+            // each term anywhere in the scope (plus its own synonyms)
+            let mut per_term: Vec<Box<dyn Query>> = Vec::new();
+            for t in &terms {
+                let one = vec![(0, t.clone())];
+                let mut options = in_fields(&wf, &one, 1.0);
+                if synonyms && terms.len() > 1 {
+                    for alt in analyzer.synonyms().alternatives(std::slice::from_ref(t)) {
+                        options.extend(in_fields(&wf, &plain_seq(&alt), SYNONYM));
+                        note_expansion(expansions, t, &alt);
+                        highlight.terms.extend(alt);
+                    }
+                }
+                per_term.push(any_of(options));
+            }
+            let all_terms: Box<dyn Query> = if per_term.len() <= SHORT_WORD_TERMS {
+                boxed(BooleanQuery::new(
+                    per_term.into_iter().map(|q| (Occur::Must, q)).collect(),
+                ))
+            } else {
+                let need = ((per_term.len() as f32) * LONG_QUERY_SHARE).ceil() as usize;
+                boxed(BooleanQuery::with_minimum_required_clauses(
+                    per_term.into_iter().map(|q| (Occur::Should, q)).collect(),
+                    need,
+                ))
+            };
+            if seq.len() > 1 {
+                // reward the terms standing together
+                let phrase_bonus = any_of(in_fields(&wf[..wf.len().min(2)], &seq, PHRASE_BONUS));
+                ways.push(boxed(BooleanQuery::new(vec![
+                    (Occur::Must, all_terms),
+                    (Occur::Should, phrase_bonus),
+                ])));
+            } else {
+                ways.push(all_terms);
+            }
+            if synonyms {
+                for alt in analyzer.synonyms().alternatives(&terms) {
+                    ways.extend(in_fields(&wf, &plain_seq(&alt), SYNONYM));
+                    note_expansion(expansions, &atom.text, &alt);
+                    highlight.terms.extend(alt);
+                }
+            }
+        }
+        if !negated {
+            highlight.terms.extend(terms.iter().cloned());
+        }
+    }
+    if is_kana_only(&atom.text) {
+        let rb = reading_bigrams(&atom.text);
+        let rseq = plain_seq(&rb);
+        ways.extend(in_fields(&reading_fields(f, atom.scope), &rseq, 1.0));
+        if !negated {
+            highlight
+                .readings
+                .insert(to_katakana(&atom.text).split_whitespace().collect());
+        }
+    }
+    if !normalized.is_empty() {
+        let bg = analysis::bigrams(analyzer, &atom.text);
+        let bseq = plain_seq(&bg);
+        ways.extend(in_fields(&bigram_fields(f, atom.scope), &bseq, 1.0));
+        if !negated {
+            highlight.substrings.insert(normalized);
+        }
+    }
+    Ok(any_of(ways))
+}
+
+fn note_expansion(expansions: &mut Vec<Expansion>, word: &str, alt: &[String]) {
+    let alt = alt.join("");
+    match expansions.iter_mut().find(|e| e.word == word) {
+        Some(e) if !e.synonyms.contains(&alt) => e.synonyms.push(alt),
+        Some(_) => {}
+        None => expansions.push(Expansion {
+            word: word.to_string(),
+            synonyms: vec![alt],
+        }),
+    }
+}

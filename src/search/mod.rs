@@ -1,0 +1,364 @@
+//! Search over an open index: parse the query ([`query`]), compile it over the
+//! analyzed fields ([`compile`]), collect filtered hits and disjunctive facet
+//! counts in one pass ([`collect`]), sort, paginate and build highlighted
+//! snippets ([`snippet`]). Plain synchronous functions: testable without a
+//! server, called from the CLI and (off the async runtime) from the API.
+
+pub mod collect;
+pub mod compile;
+pub mod query;
+pub mod snippet;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::index::{FACETS, Facet, IndexError, OpenIndex};
+use crate::model::{Level, PlanKind};
+pub use compile::Expansion;
+
+/// Longest accepted query, in characters.
+pub const MAX_QUERY_CHARS: usize = 1000;
+/// Most results one page may hold.
+pub const MAX_LIMIT: usize = 100;
+/// Most filters one request may carry.
+pub const MAX_FILTERS: usize = 64;
+
+/// What went wrong with a search request. Every variant is the caller's
+/// problem except [`SearchError::Index`].
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("query syntax: {0}")]
+    Syntax(String),
+    #[error("filter: {0}")]
+    Filter(String),
+    #[error("{parameter}: {message}")]
+    Parameter {
+        parameter: &'static str,
+        message: String,
+    },
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        SearchError::Index(IndexError::Tantivy(e))
+    }
+}
+
+/// Result order.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// As the measures stand in the documents.
+    Document,
+    /// By (first) department, then document order.
+    Department,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub q: String,
+    pub filters: Vec<(Facet, String)>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+    pub synonyms: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            q: String::new(),
+            filters: Vec::new(),
+            sort: Sort::Relevance,
+            limit: 10,
+            offset: 0,
+            synonyms: true,
+        }
+    }
+}
+
+/// Parses a `KEY=VALUE` filter: the key names a facet (plan, plan_kind,
+/// municipality, pillar, department, section, level, year, status); values of
+/// `plan_kind`, `level` and `year` are checked and normalized
+/// (`year=2020`, `year=令和2年度` → `R2`).
+pub fn parse_filter(spec: &str) -> Result<(Facet, String), SearchError> {
+    let (k, v) = spec
+        .split_once('=')
+        .ok_or_else(|| SearchError::Filter(format!("{spec:?} is not KEY=VALUE")))?;
+    let facet = Facet::parse(k.trim()).ok_or_else(|| {
+        let keys: Vec<&str> = FACETS.iter().map(|f| f.key()).collect();
+        SearchError::Filter(format!(
+            "unknown filter key {:?} (known: {})",
+            k.trim(),
+            keys.join(", ")
+        ))
+    })?;
+    filter_value(facet, v)
+}
+
+/// Checks and normalizes one filter value of `facet`.
+pub fn filter_value(facet: Facet, v: &str) -> Result<(Facet, String), SearchError> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Err(SearchError::Filter(format!("{}: empty value", facet.key())));
+    }
+    let v = match facet {
+        Facet::PlanKind => PlanKind::parse(v)
+            .or_else(|| PlanKind::ALL.into_iter().find(|k| k.label_ja() == v))
+            .map(|k| k.as_str().to_string())
+            .ok_or_else(|| {
+                SearchError::Filter(format!(
+                    "plan_kind: unknown value {v:?} (known: suicide-prevention, gender-equality, regional-welfare)"
+                ))
+            })?,
+        Facet::Level => Level::parse(v)
+            .or_else(|| Level::ALL.into_iter().find(|l| l.label_ja() == v))
+            .map(|l| l.as_str().to_string())
+            .ok_or_else(|| {
+                SearchError::Filter(format!(
+                    "level: unknown value {v:?} (known: measure, initiative, project, direction)"
+                ))
+            })?,
+        Facet::Year => year_label(v)
+            .ok_or_else(|| SearchError::Filter(format!("year: {v:?} is not a fiscal year (R2, 令和2年度 or 2020)")))?,
+        _ => v.to_string(),
+    };
+    Ok((facet, v))
+}
+
+fn year_label(v: &str) -> Option<String> {
+    if let Some((label, _)) = crate::ingest::text::fiscal_year(v) {
+        return Some(label);
+    }
+    let y: u16 = v
+        .trim_end_matches('年')
+        .trim_end_matches("年度")
+        .parse()
+        .ok()?;
+    (2019..=2099).contains(&y).then(|| format!("R{}", y - 2018))
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    /// The title, HTML-escaped, with matches marked.
+    pub title_html: String,
+    pub plan: HitPlan,
+    pub level: Level,
+    pub path: Vec<String>,
+    pub departments: Vec<String>,
+    pub sections: Vec<String>,
+    pub page: Option<String>,
+    pub source: HitSource,
+    pub score: f32,
+    /// About 150 characters of the content, HTML-escaped, matches in `<mark>`.
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HitPlan {
+    pub id: String,
+    pub name: String,
+    pub kind: PlanKind,
+    pub municipality: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HitSource {
+    pub file: String,
+    pub line: usize,
+}
+
+/// A facet value with its count.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+    /// True when this value is one of the request's filters.
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+    pub hits: Vec<Hit>,
+    /// Counts per facet key, largest first.
+    pub facets: BTreeMap<&'static str, Vec<FacetCount>>,
+    /// Synonym expansions applied (empty when synonyms are off).
+    pub expansions: Vec<Expansion>,
+}
+
+/// Runs a search.
+pub fn search(ix: &OpenIndex, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
+    if req.q.chars().count() > MAX_QUERY_CHARS {
+        return Err(SearchError::Parameter {
+            parameter: "q",
+            message: format!("the query is longer than {MAX_QUERY_CHARS} characters"),
+        });
+    }
+    if req.limit == 0 || req.limit > MAX_LIMIT {
+        return Err(SearchError::Parameter {
+            parameter: "limit",
+            message: format!("must be between 1 and {MAX_LIMIT}"),
+        });
+    }
+    if req.filters.len() > MAX_FILTERS {
+        return Err(SearchError::Parameter {
+            parameter: "filter",
+            message: format!("at most {MAX_FILTERS} filters"),
+        });
+    }
+    let parsed = query::parse(&req.q).map_err(SearchError::Syntax)?;
+    let compiled =
+        compile::compile(&parsed, &ix.fields, req.synonyms).map_err(SearchError::Syntax)?;
+    let searcher = ix.reader.searcher();
+    let collector = collect::FacetedCollector::new(&req.filters);
+    let mut fruit = searcher.search(&*compiled.query, &collector)?;
+
+    let hits = &mut fruit.hits;
+    match req.sort {
+        Sort::Relevance => {
+            hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.order.cmp(&b.order)))
+        }
+        Sort::Document => hits.sort_by_key(|h| h.order),
+        Sort::Department => hits.sort_by(|a, b| a.dept.cmp(&b.dept).then(a.order.cmp(&b.order))),
+    }
+    let total = hits.len();
+    let mut out = Vec::new();
+    for h in hits.iter().skip(req.offset).take(req.limit) {
+        let m = ix.record(&searcher.doc(h.address)?)?;
+        let text = if m.content.trim().is_empty() {
+            m.title.as_str()
+        } else {
+            m.content.as_str()
+        };
+        out.push(Hit {
+            snippet: snippet::snippet(text, &compiled.highlight),
+            title_html: snippet::mark_all(&m.title, &compiled.highlight),
+            id: m.id,
+            title: m.title,
+            plan: HitPlan {
+                id: m.plan.id,
+                name: m.plan.name,
+                kind: m.plan.kind,
+                municipality: m.plan.municipality,
+            },
+            level: m.level,
+            path: m.path,
+            departments: m.departments,
+            sections: m.sections,
+            page: m.page,
+            source: HitSource {
+                file: m.source.file,
+                line: m.source.line,
+            },
+            score: h.score,
+        });
+    }
+    let mut facets = BTreeMap::new();
+    for (i, f) in FACETS.iter().enumerate() {
+        let selected: Vec<&String> = req
+            .filters
+            .iter()
+            .filter(|(x, _)| x == f)
+            .map(|(_, v)| v)
+            .collect();
+        let mut counts: Vec<FacetCount> = fruit.counts[i]
+            .iter()
+            .map(|(v, n)| FacetCount {
+                value: v.clone(),
+                count: *n,
+                selected: selected.contains(&v),
+            })
+            .collect();
+        // a selected value with no hits still shows (count 0) so it can be unselected
+        for v in selected {
+            if !counts.iter().any(|c| &c.value == v) {
+                counts.push(FacetCount {
+                    value: v.clone(),
+                    count: 0,
+                    selected: true,
+                });
+            }
+        }
+        counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+        facets.insert(f.key(), counts);
+    }
+    Ok(SearchResponse {
+        total,
+        offset: req.offset,
+        limit: req.limit,
+        hits: out,
+        facets,
+        expansions: compiled.expansions,
+    })
+}
+
+/// Renders a response for a terminal: one block per hit, then the facets.
+pub fn render_text(res: &SearchResponse) -> String {
+    use std::fmt::Write;
+    let plain = |html: &str| {
+        html.replace("<mark>", "[")
+            .replace("</mark>", "]")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    };
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} 件（{}〜{}件目）",
+        res.total,
+        (res.offset + 1).min(res.total),
+        (res.offset + res.hits.len())
+    );
+    for e in &res.expansions {
+        let _ = writeln!(s, "同義語: {} → {}", e.word, e.synonyms.join(", "));
+    }
+    for (i, h) in res.hits.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "\n{}. {}  [{}]  score {:.2}",
+            res.offset + i + 1,
+            plain(&h.title_html),
+            h.id,
+            h.score
+        );
+        let _ = writeln!(
+            s,
+            "   {} ／ {} ／ {}  出典: {}:{}",
+            h.plan.name,
+            h.level.label_ja(),
+            h.departments.join("・"),
+            h.source.file,
+            h.source.line
+        );
+        let _ = writeln!(s, "   {}", plain(&h.snippet));
+    }
+    for (k, counts) in &res.facets {
+        if counts.is_empty() {
+            continue;
+        }
+        let top: Vec<String> = counts
+            .iter()
+            .take(8)
+            .map(|c| format!("{} ({})", c.value, c.count))
+            .collect();
+        let _ = writeln!(s, "\n{k}: {}", top.join(", "));
+    }
+    s
+}
