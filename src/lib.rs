@@ -5,10 +5,14 @@
 //! - [`ingest`]: manifest-driven importers, one per document format, with import reports;
 //! - [`analysis`]: the one Japanese analysis pipeline used for indexing and queries;
 //! - [`index`]: the tantivy schema, index build and atomic swap;
-//! - [`search`]: query language, faceted search, snippets.
+//! - [`search`]: query language, faceted search, snippets;
+//! - [`related`]: related measures, overlap report, wording reuse;
+//! - [`engine`]: an open index with its records and links, used by CLI and API.
 
 pub mod analysis;
+pub mod engine;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod related;
 pub mod search;

@@ -1,10 +1,12 @@
 //! The `shisaku` command line: parses arguments and calls the library.
 
-use std::io::Write;
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use shisaku::engine::Engine;
+use shisaku::search::{self, SearchRequest, Sort};
 
 #[derive(Parser)]
 #[command(
@@ -30,6 +32,40 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Import the documents of the manifest and (re)build the index and the
+    /// related links; prints the import report.
+    Index,
+    /// Search the index.
+    Search(SearchArgs),
+    /// The measures most related to measure ID (in other plans by default).
+    Related {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Include measures of the same plan.
+        #[arg(long)]
+        all_plans: bool,
+        id: String,
+    },
+    /// Cross-plan pairs above a threshold, clustered, with plan × plan counts.
+    Overlaps {
+        #[arg(long, value_enum, default_value_t = OverlapFormat::Json)]
+        format: OverlapFormat,
+        /// Lowest related score counted as an overlap (0–1).
+        #[arg(long)]
+        threshold: Option<f32>,
+    },
+    /// For each sentence of a draft, the closest existing sentences across plans.
+    Similar {
+        /// The draft; read from standard input when absent.
+        #[arg(long)]
+        text: Option<String>,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print every imported measure as one JSON object per line.
     Export,
     /// Show how the analysis pipeline tokenizes TEXT (surface, indexed term,
@@ -41,16 +77,18 @@ enum Command {
         /// The text to analyze.
         text: String,
     },
-    /// Import the documents of the manifest and (re)build the index; prints the import report.
-    Index,
-    /// Search the index.
-    Search(SearchArgs),
     /// Print the import report of every document (records, warnings, unused spans).
     Report {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum OverlapFormat {
+    Json,
+    Csv,
 }
 
 #[derive(clap::Args)]
@@ -69,8 +107,8 @@ struct SearchArgs {
     #[arg(long = "filter", value_name = "KEY=VALUE")]
     filters: Vec<String>,
     /// Result order.
-    #[arg(long, value_enum, default_value_t = shisaku::search::Sort::Relevance)]
-    sort: shisaku::search::Sort,
+    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
+    sort: Sort,
     /// Do not expand synonyms.
     #[arg(long)]
     no_synonyms: bool,
@@ -89,8 +127,123 @@ fn main() -> ExitCode {
     }
 }
 
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Box<dyn std::error::Error>> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    serde_json::to_writer(&mut out, value)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
     match cli.command {
+        Command::Index => {
+            let bar = progress_bar();
+            let outcome = Engine::build(&cli.manifest, &cli.index, &mut |n| {
+                bar.set_position(n as u64)
+            })?;
+            bar.finish_and_clear();
+            eprint!("{}", shisaku::ingest::render_reports(&outcome.reports));
+            eprintln!(
+                "indexed {} measures into {} (index {:.2} s, related links {:.2} s)",
+                outcome.measures,
+                outcome.generation.display(),
+                outcome.index_seconds,
+                outcome.links_seconds
+            );
+            if outcome.reports.iter().any(|r| r.error.is_some()) {
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Search(args) => {
+            let ix = shisaku::index::OpenIndex::open(&cli.index)?;
+            let filters = args
+                .filters
+                .iter()
+                .map(|f| search::parse_filter(f))
+                .collect::<Result<Vec<_>, _>>()?;
+            let req = SearchRequest {
+                q: args.query.join(" "),
+                filters,
+                sort: args.sort,
+                limit: args.limit,
+                offset: args.offset,
+                synonyms: !args.no_synonyms,
+            };
+            let res = search::search(&ix, &req)?;
+            if args.json {
+                print_json(&res)?;
+            } else {
+                print!("{}", search::render_text(&res));
+            }
+        }
+        Command::Related {
+            json,
+            limit,
+            all_plans,
+            id,
+        } => {
+            let engine = Engine::open(&cli.index)?;
+            let res = engine.related(&id, limit, all_plans)?;
+            if json {
+                print_json(&res)?;
+            } else {
+                println!("{}  [{}]", res.title, res.id);
+                for r in &res.related {
+                    println!(
+                        "  {:.3}  {}  ／ {}  ({})  出典: {}:{}",
+                        r.score,
+                        r.title,
+                        r.plan,
+                        r.shared_terms.join(" "),
+                        r.source.file,
+                        r.source.line
+                    );
+                }
+            }
+        }
+        Command::Overlaps { format, threshold } => {
+            let engine = Engine::open(&cli.index)?;
+            let report = engine.overlaps(threshold)?;
+            match format {
+                OverlapFormat::Json => print_json(&report)?,
+                OverlapFormat::Csv => std::io::stdout()
+                    .write_all(shisaku::related::overlap::to_csv(&report).as_bytes())?,
+            }
+        }
+        Command::Similar { text, limit, json } => {
+            let draft = match text {
+                Some(t) => t,
+                None => {
+                    if std::io::stdin().is_terminal() {
+                        eprintln!("(paste the draft, then Ctrl-D)");
+                    }
+                    let mut s = String::new();
+                    std::io::stdin().read_to_string(&mut s)?;
+                    s
+                }
+            };
+            let engine = Engine::open(&cli.index)?;
+            let res = engine.similar(&draft, limit)?;
+            if json {
+                print_json(&res)?;
+            } else {
+                for s in &res {
+                    println!("▶ {}", s.sentence);
+                    for m in &s.matches {
+                        println!(
+                            "  {:.3}  {}  ／ {} {}:{}\n        {}",
+                            m.score,
+                            m.title,
+                            m.plan,
+                            m.file,
+                            m.line,
+                            m.html.replace("<mark>", "[").replace("</mark>", "]")
+                        );
+                    }
+                }
+            }
+        }
         Command::Export => {
             let corpus = shisaku::ingest::import_manifest(&cli.manifest)?;
             for e in corpus.errors() {
@@ -112,47 +265,6 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 print!("{}", shisaku::analysis::render_tokens(&tokens));
             }
         }
-        Command::Index => {
-            let corpus = shisaku::ingest::import_manifest(&cli.manifest)?;
-            eprint!("{}", shisaku::ingest::render_reports(&corpus.reports));
-            let bar = progress_bar(corpus.measures.len() as u64);
-            let started = std::time::Instant::now();
-            let dir = shisaku::index::build(&cli.index, &corpus.measures, &mut |n| {
-                bar.set_position(n as u64)
-            })?;
-            bar.finish_and_clear();
-            eprintln!(
-                "indexed {} measures into {} in {:.2} s",
-                corpus.measures.len(),
-                dir.display(),
-                started.elapsed().as_secs_f64()
-            );
-            if corpus.errors().next().is_some() {
-                return Ok(ExitCode::from(2));
-            }
-        }
-        Command::Search(args) => {
-            let ix = shisaku::index::OpenIndex::open(&cli.index)?;
-            let filters = args
-                .filters
-                .iter()
-                .map(|f| shisaku::search::parse_filter(f))
-                .collect::<Result<Vec<_>, _>>()?;
-            let req = shisaku::search::SearchRequest {
-                q: args.query.join(" "),
-                filters,
-                sort: args.sort,
-                limit: args.limit,
-                offset: args.offset,
-                synonyms: !args.no_synonyms,
-            };
-            let res = shisaku::search::search(&ix, &req)?;
-            if args.json {
-                println!("{}", serde_json::to_string(&res)?);
-            } else {
-                print!("{}", shisaku::search::render_text(&res));
-            }
-        }
         Command::Report { json } => {
             let corpus = shisaku::ingest::import_manifest(&cli.manifest)?;
             if json {
@@ -166,17 +278,15 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
 }
 
 /// A progress bar on a terminal, hidden otherwise.
-fn progress_bar(len: u64) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
+fn progress_bar() -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(len);
+    let bar = indicatif::ProgressBar::new_spinner();
     if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} {elapsed}")
+        indicatif::ProgressStyle::with_template("{spinner} 索引作成 {pos} 件 {elapsed}")
     {
         bar.set_style(style);
     }
-    bar.set_message("索引作成");
     bar
 }

@@ -38,7 +38,7 @@ pub enum IndexError {
     Record(#[from] serde_json::Error),
 }
 
-fn io_err(path: &Path, e: impl std::fmt::Display) -> IndexError {
+pub(crate) fn io_err(path: &Path, e: impl std::fmt::Display) -> IndexError {
     IndexError::Io {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -150,12 +150,15 @@ pub fn current_generation(root: &Path) -> Result<Option<PathBuf>, IndexError> {
 }
 
 /// Builds a new generation of `measures` under `root` and swaps it in
-/// atomically. `progress` is called with the number of records written so far.
-/// Older generations are removed afterwards (open readers keep their files).
+/// atomically. `progress` is called with the number of records written so far;
+/// `extra` writes derived files (related links) into the generation folder
+/// before the swap. Older generations are removed afterwards (open readers
+/// keep their files).
 pub fn build(
     root: &Path,
     measures: &[Measure],
     progress: &mut dyn FnMut(usize),
+    extra: &mut dyn FnMut(&Path) -> Result<(), IndexError>,
 ) -> Result<PathBuf, IndexError> {
     std::fs::create_dir_all(root).map_err(|e| io_err(root, e))?;
     let millis = SystemTime::now()
@@ -167,6 +170,7 @@ pub fn build(
     std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
     let index = Index::create_in_dir(&dir, schema::build_schema())?;
     write_all(&index, measures, progress)?;
+    extra(&dir)?;
     // Swap: write the pointer beside the old one, fsync, rename over it.
     let tmp = root.join(format!("{CURRENT}.tmp"));
     {

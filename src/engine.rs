@@ -1,0 +1,312 @@
+//! The engine: an open index generation together with what is derived from
+//! it — the records, their precomputed related links, and (on first use) the
+//! sentence index for wording reuse. The CLI and the HTTP API both work
+//! through it; building a generation computes the links before the swap, so
+//! after a rebuild the links are always those of the new records.
+
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::index::{self, IndexError, OpenIndex};
+use crate::ingest::{self, ImportReport};
+use crate::model::Measure;
+use crate::related::overlap::{self, OverlapReport};
+use crate::related::reuse::{SentenceIndex, SentenceMatches};
+use crate::related::{Link, Profiles};
+use crate::search::{self, SearchError, SearchRequest, SearchResponse};
+
+/// Links kept per measure in a generation (the API's largest `limit`).
+pub const LINKS_KEPT: usize = 20;
+const LINKS_FILE: &str = "related.jsonl";
+
+/// Errors of engine operations.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("unknown measure id {0:?}")]
+    UnknownId(String),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Manifest(#[from] ingest::manifest::ManifestError),
+    #[error("{parameter}: {message}")]
+    Parameter {
+        parameter: &'static str,
+        message: String,
+    },
+}
+
+/// The stored links of one measure.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StoredLinks {
+    pub id: String,
+    pub other_plans: Vec<Link>,
+    pub all_plans: Vec<Link>,
+}
+
+/// A related measure as the CLI and API print it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedMeasure {
+    pub id: String,
+    pub title: String,
+    pub plan: String,
+    pub plan_kind: String,
+    pub municipality: String,
+    pub level: String,
+    pub departments: Vec<String>,
+    pub score: f32,
+    pub shared_terms: Vec<String>,
+    pub source: RelatedSource,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedSource {
+    pub file: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedResponse {
+    pub id: String,
+    pub title: String,
+    pub related: Vec<RelatedMeasure>,
+}
+
+pub struct Engine {
+    pub index: OpenIndex,
+    pub measures: Vec<Measure>,
+    positions: HashMap<String, usize>,
+    links: Vec<StoredLinks>,
+    sentences: OnceLock<SentenceIndex>,
+}
+
+/// What a build did.
+pub struct BuildOutcome {
+    pub reports: Vec<ImportReport>,
+    pub measures: usize,
+    pub generation: PathBuf,
+    pub index_seconds: f64,
+    pub links_seconds: f64,
+}
+
+impl Engine {
+    /// Imports the manifest and builds a new generation under `root` (index +
+    /// related links), swapped in atomically.
+    pub fn build(
+        manifest: &Path,
+        root: &Path,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<BuildOutcome, EngineError> {
+        let corpus = ingest::import_manifest(manifest)?;
+        let (generation, index_seconds, links_seconds) =
+            Self::build_from(&corpus.measures, root, progress)?;
+        Ok(BuildOutcome {
+            measures: corpus.measures.len(),
+            reports: corpus.reports,
+            generation,
+            index_seconds,
+            links_seconds,
+        })
+    }
+
+    /// Builds a generation of the given records.
+    pub fn build_from(
+        measures: &[Measure],
+        root: &Path,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<(PathBuf, f64, f64), EngineError> {
+        let started = std::time::Instant::now();
+        let mut links_seconds = 0.0;
+        let generation = index::build(root, measures, progress, &mut |dir| {
+            let t = std::time::Instant::now();
+            let links = compute_links(measures);
+            write_links(&dir.join(LINKS_FILE), &links)?;
+            links_seconds = t.elapsed().as_secs_f64();
+            Ok(())
+        })?;
+        let total = started.elapsed().as_secs_f64();
+        Ok((generation, total - links_seconds, links_seconds))
+    }
+
+    /// Opens the live generation under `root`.
+    pub fn open(root: &Path) -> Result<Engine, EngineError> {
+        let index = OpenIndex::open(root)?;
+        let measures = index.all_records()?;
+        let links = read_links(&index.path.join(LINKS_FILE))?;
+        Ok(Self::assemble(index, measures, links))
+    }
+
+    /// An engine over records held in memory (tests, benchmarks).
+    pub fn in_memory(measures: Vec<Measure>) -> Result<Engine, EngineError> {
+        let index = OpenIndex::in_memory(&measures)?;
+        let links = compute_links(&measures);
+        Ok(Self::assemble(index, measures, links))
+    }
+
+    fn assemble(index: OpenIndex, measures: Vec<Measure>, links: Vec<StoredLinks>) -> Engine {
+        let positions = measures
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        let by_id: HashMap<String, StoredLinks> =
+            links.into_iter().map(|l| (l.id.clone(), l)).collect();
+        let links = measures
+            .iter()
+            .map(|m| by_id.get(&m.id).cloned().unwrap_or_default())
+            .collect();
+        Engine {
+            index,
+            measures,
+            positions,
+            links,
+            sentences: OnceLock::new(),
+        }
+    }
+
+    pub fn measure(&self, id: &str) -> Result<&Measure, EngineError> {
+        self.positions
+            .get(id)
+            .map(|&i| &self.measures[i])
+            .ok_or_else(|| EngineError::UnknownId(id.to_string()))
+    }
+
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
+        Ok(search::search(&self.index, req)?)
+    }
+
+    /// The most related measures of `id` (other plans unless `all_plans`).
+    pub fn related(
+        &self,
+        id: &str,
+        limit: usize,
+        all_plans: bool,
+    ) -> Result<RelatedResponse, EngineError> {
+        if limit == 0 || limit > LINKS_KEPT {
+            return Err(EngineError::Parameter {
+                parameter: "limit",
+                message: format!("must be between 1 and {LINKS_KEPT}"),
+            });
+        }
+        let m = self.measure(id)?;
+        let i = self.positions[id];
+        let stored = if all_plans {
+            &self.links[i].all_plans
+        } else {
+            &self.links[i].other_plans
+        };
+        let related = stored
+            .iter()
+            .take(limit)
+            .filter_map(|l| {
+                let o = self.measure(&l.id).ok()?;
+                Some(RelatedMeasure {
+                    id: o.id.clone(),
+                    title: o.title.clone(),
+                    plan: o.plan.name.clone(),
+                    plan_kind: o.plan.kind.as_str().to_string(),
+                    municipality: o.plan.municipality.clone(),
+                    level: o.level.as_str().to_string(),
+                    departments: o.departments.clone(),
+                    score: l.score,
+                    shared_terms: l.shared_terms.clone(),
+                    source: RelatedSource {
+                        file: o.source.file.clone(),
+                        line: o.source.line,
+                    },
+                })
+            })
+            .collect();
+        Ok(RelatedResponse {
+            id: m.id.clone(),
+            title: m.title.clone(),
+            related,
+        })
+    }
+
+    /// The overlap report at `threshold` (default [`overlap::DEFAULT_THRESHOLD`]).
+    pub fn overlaps(&self, threshold: Option<f32>) -> Result<OverlapReport, EngineError> {
+        let threshold = threshold.unwrap_or(overlap::DEFAULT_THRESHOLD);
+        if !(0.0..=1.0).contains(&threshold) || threshold.is_nan() {
+            return Err(EngineError::Parameter {
+                parameter: "threshold",
+                message: "must be between 0 and 1".into(),
+            });
+        }
+        let links: Vec<Vec<Link>> = self.links.iter().map(|l| l.other_plans.clone()).collect();
+        Ok(overlap::report(&self.measures, &links, threshold))
+    }
+
+    /// Closest existing sentences for each sentence of `draft`.
+    pub fn similar(&self, draft: &str, limit: usize) -> Result<Vec<SentenceMatches>, EngineError> {
+        if draft.chars().count() > crate::related::reuse::MAX_DRAFT_CHARS {
+            return Err(EngineError::Parameter {
+                parameter: "text",
+                message: format!(
+                    "longer than {} characters",
+                    crate::related::reuse::MAX_DRAFT_CHARS
+                ),
+            });
+        }
+        if draft.trim().is_empty() {
+            return Err(EngineError::Parameter {
+                parameter: "text",
+                message: "empty".into(),
+            });
+        }
+        if limit == 0 || limit > 50 {
+            return Err(EngineError::Parameter {
+                parameter: "limit",
+                message: "must be between 1 and 50".into(),
+            });
+        }
+        let idx = self
+            .sentences
+            .get_or_init(|| SentenceIndex::build(&self.measures));
+        Ok(idx.similar(&self.measures, draft, limit, 0.2))
+    }
+}
+
+/// Related links of every measure (other plans and all plans).
+pub fn compute_links(measures: &[Measure]) -> Vec<StoredLinks> {
+    let profiles = Profiles::build(measures);
+    let other = profiles.all_links(LINKS_KEPT, false);
+    let all = profiles.all_links(LINKS_KEPT, true);
+    measures
+        .iter()
+        .zip(other.into_iter().zip(all))
+        .map(|(m, (other_plans, all_plans))| StoredLinks {
+            id: m.id.clone(),
+            other_plans,
+            all_plans,
+        })
+        .collect()
+}
+
+fn write_links(path: &Path, links: &[StoredLinks]) -> Result<(), IndexError> {
+    let f = std::fs::File::create(path).map_err(|e| index::io_err(path, e))?;
+    let mut w = std::io::BufWriter::new(f);
+    for l in links {
+        serde_json::to_writer(&mut w, l)?;
+        w.write_all(b"\n").map_err(|e| index::io_err(path, e))?;
+    }
+    w.flush().map_err(|e| index::io_err(path, e))?;
+    w.get_ref().sync_all().map_err(|e| index::io_err(path, e))
+}
+
+fn read_links(path: &Path) -> Result<Vec<StoredLinks>, IndexError> {
+    let f = std::fs::File::open(path).map_err(|e| index::io_err(path, e))?;
+    let mut out = Vec::new();
+    for line in std::io::BufReader::new(f).lines() {
+        let line = line.map_err(|e| index::io_err(path, e))?;
+        if !line.trim().is_empty() {
+            out.push(serde_json::from_str(&line)?);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,345 @@
+//! Related measures across plans, the overlap report ([`overlap`]) and the
+//! wording-reuse finder ([`reuse`]).
+//!
+//! A measure is profiled by what it *is*: the nouns of its title (×2) and
+//! content, compound parts at half weight, synonyms folded to one term
+//! (配偶者暴力 → DV), TF-IDF weighted (1 + ln tf) · ln(N/df) and L2-normalized.
+//! Progress texts are never part of a profile, and the boilerplate terms of
+//! `dictionaries/related_stopwords.txt` plus the plans' municipality names are
+//! dropped, so 実施 / 継続実施 / 新型コロナ…中止 cannot create a link.
+//!
+//! Score = 0.8 · cosine(profiles) + 0.2 · Sørensen–Dice(title bigrams) when
+//! the cosine is positive, in [0, 1].
+//!
+//! Complexity: candidates come from an inverted index. For each measure only
+//! its [`PROBE_TERMS`] heaviest terms are probed, and postings longer than
+//! [`max_postings`] (terms too common to discriminate) are skipped, so one
+//! lookup costs O(k·P) and linking every measure O(n·k·P + n·C·L) with C
+//! rescored candidates of profile length L — linear in n, no all-pairs loop.
+
+pub mod overlap;
+pub mod reuse;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::Analyzer;
+use crate::model::Measure;
+
+const STOPWORDS: &str = include_str!("../../dictionaries/related_stopwords.txt");
+/// Heaviest terms of a measure used to find candidates.
+pub const PROBE_TERMS: usize = 24;
+/// Candidates rescored exactly per measure.
+const CANDIDATES: usize = 300;
+const TITLE_WEIGHT: f32 = 2.0;
+const PART_WEIGHT: f32 = 0.5;
+const COSINE_SHARE: f32 = 0.8;
+
+/// Postings longer than this are not probed (see module docs).
+pub fn max_postings(n: usize) -> usize {
+    (n / 8).max(64)
+}
+
+/// One link from a measure to another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    pub id: String,
+    pub score: f32,
+    pub shared_terms: Vec<String>,
+}
+
+/// Term profiles of a corpus and the inverted index over them.
+pub struct Profiles {
+    pub ids: Vec<String>,
+    pub titles: Vec<String>,
+    plan_ids: Vec<String>,
+    /// Sorted by term id; weights L2-normalized.
+    vectors: Vec<Vec<(u32, f32)>>,
+    /// Title folded for title similarity.
+    title_keys: Vec<String>,
+    postings: Vec<Vec<(u32, f32)>>,
+    terms: Vec<String>,
+    by_id: HashMap<String, usize>,
+}
+
+/// The profile terms of one text (nouns, user words, unknown words), with
+/// synonyms folded to their group's first member.
+pub fn profile_terms(
+    text: &str,
+    stop: &HashSet<String>,
+    weight: f32,
+    out: &mut HashMap<String, f32>,
+) {
+    let analyzer = Analyzer::shared();
+    for t in analyzer.analyze(text) {
+        if t.stop || !is_content_word(&t.pos) {
+            continue;
+        }
+        let mut add = |term: &str, w: f32| {
+            if term.chars().count() < 2
+                || stop.contains(term)
+                || term.chars().all(|c| c.is_ascii_digit())
+            {
+                return;
+            }
+            let canon = canonical(analyzer, term);
+            *out.entry(canon).or_default() += w;
+        };
+        add(&t.term, weight);
+        for p in &t.parts {
+            add(p, weight * PART_WEIGHT);
+        }
+    }
+}
+
+fn is_content_word(pos: &str) -> bool {
+    pos.starts_with("名詞")
+        && !pos.starts_with("名詞,数")
+        && !pos.starts_with("名詞,非自立")
+        && !pos.starts_with("名詞,代名詞")
+        && !pos.starts_with("名詞,接尾")
+        && !pos.starts_with("名詞,副詞可能")
+}
+
+/// A single term that belongs to a synonym group becomes the group's first member.
+fn canonical(analyzer: &Analyzer, term: &str) -> String {
+    for g in analyzer.synonyms().groups() {
+        if g.terms.iter().any(|t| t.len() == 1 && t[0] == term) {
+            if let Some(first) = g.terms.iter().find(|t| t.len() == 1) {
+                return first[0].clone();
+            }
+        }
+    }
+    term.to_string()
+}
+
+/// The boilerplate stop list plus the municipality names of `measures`.
+pub fn stopwords(measures: &[Measure]) -> HashSet<String> {
+    let mut stop: HashSet<String> = STOPWORDS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect();
+    let analyzer = Analyzer::shared();
+    for m in measures {
+        let muni = &m.plan.municipality;
+        stop.extend(analyzer.terms(muni));
+        stop.insert(analyzer.normalize(muni).text);
+        if let Some(stem) = muni.strip_suffix('市').or_else(|| muni.strip_suffix('町')) {
+            stop.insert(analyzer.normalize(stem).text);
+        }
+    }
+    stop
+}
+
+fn title_key(title: &str) -> String {
+    Analyzer::shared()
+        .normalize(title)
+        .text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+impl Profiles {
+    pub fn build(measures: &[Measure]) -> Profiles {
+        let stop = stopwords(measures);
+        let mut raw: Vec<HashMap<String, f32>> = Vec::with_capacity(measures.len());
+        for m in measures {
+            let mut tf = HashMap::new();
+            profile_terms(&m.title, &stop, TITLE_WEIGHT, &mut tf);
+            profile_terms(&m.content, &stop, 1.0, &mut tf);
+            raw.push(tf);
+        }
+        Self::from_raw(measures, raw)
+    }
+
+    fn from_raw(measures: &[Measure], raw: Vec<HashMap<String, f32>>) -> Profiles {
+        let n = measures.len();
+        let mut term_ids: HashMap<String, u32> = HashMap::new();
+        let mut terms: Vec<String> = Vec::new();
+        let mut df: Vec<u32> = Vec::new();
+        for tf in &raw {
+            for t in tf.keys() {
+                let id = *term_ids.entry(t.clone()).or_insert_with(|| {
+                    terms.push(t.clone());
+                    df.push(0);
+                    (terms.len() - 1) as u32
+                });
+                df[id as usize] += 1;
+            }
+        }
+        let mut vectors = Vec::with_capacity(n);
+        for tf in raw {
+            let mut v: Vec<(u32, f32)> = tf
+                .into_iter()
+                .map(|(t, f)| {
+                    let id = term_ids[&t];
+                    let idf = ((n as f32 + 1.0) / df[id as usize] as f32).ln();
+                    (id, (1.0 + f.ln().max(0.0)) * idf)
+                })
+                .filter(|(_, w)| *w > 0.0)
+                .collect();
+            let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                v.iter_mut().for_each(|x| x.1 /= norm);
+            }
+            v.sort_by_key(|x| x.0);
+            vectors.push(v);
+        }
+        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms.len()];
+        for (d, v) in vectors.iter().enumerate() {
+            for &(t, w) in v {
+                postings[t as usize].push((d as u32, w));
+            }
+        }
+        Profiles {
+            ids: measures.iter().map(|m| m.id.clone()).collect(),
+            titles: measures.iter().map(|m| m.title.clone()).collect(),
+            plan_ids: measures.iter().map(|m| m.plan.id.clone()).collect(),
+            title_keys: measures.iter().map(|m| title_key(&m.title)).collect(),
+            by_id: measures
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.id.clone(), i))
+                .collect(),
+            vectors,
+            postings,
+            terms,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The most related measures of measure `d`: other plans only unless
+    /// `all_plans`; never `d` itself; best first.
+    pub fn related(&self, d: usize, limit: usize, all_plans: bool) -> Vec<Link> {
+        let v = &self.vectors[d];
+        let cap = max_postings(self.len());
+        let mut probe: Vec<&(u32, f32)> = v.iter().collect();
+        probe.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut acc: HashMap<u32, f32> = HashMap::new();
+        for &&(t, w) in probe.iter().take(PROBE_TERMS) {
+            let list = &self.postings[t as usize];
+            if list.len() > cap {
+                continue;
+            }
+            for &(other, ow) in list {
+                if other as usize != d {
+                    *acc.entry(other).or_default() += w * ow;
+                }
+            }
+        }
+        let mut cands: Vec<(u32, f32)> = acc
+            .into_iter()
+            .filter(|(o, _)| all_plans || self.plan_ids[*o as usize] != self.plan_ids[d])
+            .collect();
+        cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        cands.truncate(CANDIDATES);
+        let mut links: Vec<(usize, f32)> = cands
+            .into_iter()
+            .map(|(o, _)| (o as usize, self.score(d, o as usize)))
+            .filter(|(_, s)| *s > 0.0)
+            .collect();
+        links.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        links.truncate(limit);
+        links
+            .into_iter()
+            .map(|(o, score)| Link {
+                id: self.ids[o].clone(),
+                score: (score * 1000.0).round() / 1000.0,
+                shared_terms: self.shared_terms(d, o, 5),
+            })
+            .collect()
+    }
+
+    /// Exact score of the pair (a, b).
+    pub fn score(&self, a: usize, b: usize) -> f32 {
+        let cos = dot(&self.vectors[a], &self.vectors[b]);
+        if cos <= 0.0 {
+            return 0.0;
+        }
+        let title = strsim::sorensen_dice(&self.title_keys[a], &self.title_keys[b]) as f32;
+        (COSINE_SHARE * cos + (1.0 - COSINE_SHARE) * title).clamp(0.0, 1.0)
+    }
+
+    /// The terms contributing most to the pair's cosine.
+    pub fn shared_terms(&self, a: usize, b: usize, k: usize) -> Vec<String> {
+        let (va, vb) = (&self.vectors[a], &self.vectors[b]);
+        let mut shared = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < va.len() && j < vb.len() {
+            match va[i].0.cmp(&vb[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared.push((va[i].0, va[i].1 * vb[j].1));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        shared.sort_by(|x, y| y.1.total_cmp(&x.1));
+        shared
+            .into_iter()
+            .take(k)
+            .map(|(t, _)| self.terms[t as usize].clone())
+            .collect()
+    }
+
+    /// Links of every measure (`limit` each), computed on all cores.
+    pub fn all_links(&self, limit: usize, all_plans: bool) -> Vec<Vec<Link>> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let chunk = self.len().div_ceil(threads).max(1);
+        let mut out: Vec<Vec<Link>> = Vec::with_capacity(self.len());
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..self.len())
+                .step_by(chunk)
+                .map(|start| {
+                    s.spawn(move || {
+                        (start..(start + chunk).min(self.len()))
+                            .map(|d| self.related(d, limit, all_plans))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for h in handles {
+                match h.join() {
+                    Ok(links) => out.extend(links),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        });
+        out
+    }
+}
+
+fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
