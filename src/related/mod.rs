@@ -105,10 +105,10 @@ fn is_content_word(pos: &str) -> bool {
 /// A single term that belongs to a synonym group becomes the group's first member.
 fn canonical(analyzer: &Analyzer, term: &str) -> String {
     for g in analyzer.synonyms().groups() {
-        if g.terms.iter().any(|t| t.len() == 1 && t[0] == term) {
-            if let Some(first) = g.terms.iter().find(|t| t.len() == 1) {
-                return first[0].clone();
-            }
+        if g.terms.iter().any(|t| t.len() == 1 && t[0] == term)
+            && let Some(first) = g.terms.iter().find(|t| t.len() == 1)
+        {
+            return first[0].clone();
         }
     }
     term.to_string()

@@ -183,8 +183,8 @@ impl SentenceIndex {
                 }
             }
             let mut cands: Vec<(u32, f32)> = acc
-                .into_iter()
-                .map(|(s, _)| (s, dice(&q, &self.sentences[s as usize].bigrams)))
+                .into_keys()
+                .map(|s| (s, dice(&q, &self.sentences[s as usize].bigrams)))
                 .filter(|(_, d)| *d >= min_score)
                 .collect();
             cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -274,10 +274,10 @@ fn matching_blocks(
     }
     let (mut best_i, mut best_j, mut best_len) = (alo, blo, 0);
     let mut prev = vec![0usize; bhi - blo + 1];
-    for i in alo..ahi {
+    for (i, &ca) in a.iter().enumerate().take(ahi).skip(alo) {
         let mut cur = vec![0usize; bhi - blo + 1];
         for j in blo..bhi {
-            if a[i] == b[j] && a[i].is_alphanumeric() {
+            if ca == b[j] && ca.is_alphanumeric() {
                 let k = prev[j - blo] + 1;
                 cur[j - blo + 1] = k;
                 if k > best_len {
