@@ -17,6 +17,7 @@ use crate::model::Measure;
 use crate::related::overlap::{self, OverlapReport};
 use crate::related::reuse::{SentenceIndex, SentenceMatches};
 use crate::related::{Link, Profiles};
+use crate::search::suggest::{Suggester, Suggestion};
 use crate::search::{self, SearchError, SearchRequest, SearchResponse};
 
 /// Links kept per measure in a generation (the API's largest `limit`).
@@ -50,7 +51,7 @@ pub struct StoredLinks {
 }
 
 /// A related measure as the CLI and API print it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RelatedMeasure {
     pub id: String,
     pub title: String,
@@ -64,13 +65,13 @@ pub struct RelatedMeasure {
     pub source: RelatedSource,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RelatedSource {
     pub file: String,
     pub line: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RelatedResponse {
     pub id: String,
     pub title: String,
@@ -83,6 +84,28 @@ pub struct Engine {
     positions: HashMap<String, usize>,
     links: Vec<StoredLinks>,
     sentences: OnceLock<SentenceIndex>,
+    suggester: OnceLock<Suggester>,
+}
+
+/// A plan with its record counts, for `GET /api/plans`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanSummary {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub municipality: String,
+    pub period: Option<String>,
+    pub files: Vec<String>,
+    pub measures: usize,
+    /// Records per level (`measure`, `initiative`, `project`, `direction`).
+    pub levels: std::collections::BTreeMap<String, usize>,
+}
+
+/// The CLI's and API's answer to a wording-reuse request.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SimilarResponse {
+    pub sentences: Vec<SentenceMatches>,
 }
 
 /// What a build did.
@@ -166,6 +189,7 @@ impl Engine {
             positions,
             links,
             sentences: OnceLock::new(),
+            suggester: OnceLock::new(),
         }
     }
 
@@ -243,7 +267,7 @@ impl Engine {
     }
 
     /// Closest existing sentences for each sentence of `draft`.
-    pub fn similar(&self, draft: &str, limit: usize) -> Result<Vec<SentenceMatches>, EngineError> {
+    pub fn similar(&self, draft: &str, limit: usize) -> Result<SimilarResponse, EngineError> {
         if draft.chars().count() > crate::related::reuse::MAX_DRAFT_CHARS {
             return Err(EngineError::Parameter {
                 parameter: "text",
@@ -268,7 +292,56 @@ impl Engine {
         let idx = self
             .sentences
             .get_or_init(|| SentenceIndex::build(&self.measures));
-        Ok(idx.similar(&self.measures, draft, limit, 0.2))
+        Ok(SimilarResponse {
+            sentences: idx.similar(&self.measures, draft, limit, 0.2),
+        })
+    }
+
+    /// Autocomplete suggestions for `typed`.
+    pub fn suggest(&self, typed: &str, limit: usize) -> Vec<Suggestion> {
+        self.suggester
+            .get_or_init(|| Suggester::build(&self.measures))
+            .suggest(typed, limit)
+    }
+
+    /// The plans of the corpus with their record counts.
+    pub fn plans(&self) -> Vec<PlanSummary> {
+        let mut out: Vec<PlanSummary> = Vec::new();
+        for m in &self.measures {
+            let i = match out.iter().position(|p| p.id == m.plan.id) {
+                Some(i) => i,
+                None => {
+                    out.push(PlanSummary {
+                        id: m.plan.id.clone(),
+                        name: m.plan.name.clone(),
+                        kind: m.plan.kind.as_str().to_string(),
+                        kind_label: m.plan.kind.label_ja().to_string(),
+                        municipality: m.plan.municipality.clone(),
+                        period: m.plan.period.clone(),
+                        files: Vec::new(),
+                        measures: 0,
+                        levels: Default::default(),
+                    });
+                    out.len() - 1
+                }
+            };
+            let p = &mut out[i];
+            p.measures += 1;
+            *p.levels.entry(m.level.as_str().to_string()).or_default() += 1;
+            if !p.files.contains(&m.source.file) {
+                p.files.push(m.source.file.clone());
+            }
+        }
+        out
+    }
+
+    /// The generation folder being served.
+    pub fn generation(&self) -> String {
+        self.index
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
     }
 }
 

@@ -7,9 +7,11 @@
 //! - [`index`]: the tantivy schema, index build and atomic swap;
 //! - [`search`]: query language, faceted search, snippets;
 //! - [`related`]: related measures, overlap report, wording reuse;
-//! - [`engine`]: an open index with its records and links, used by CLI and API.
+//! - [`engine`]: an open index with its records and links, used by CLI and API;
+//! - [`api`]: HTTP API (axum), web UI and widget.
 
 pub mod analysis;
+pub mod api;
 pub mod engine;
 pub mod index;
 pub mod ingest;

@@ -35,6 +35,8 @@ enum Command {
     /// Import the documents of the manifest and (re)build the index and the
     /// related links; prints the import report.
     Index,
+    /// Serve the HTTP API, the web UI and the widget (builds the index first if there is none).
+    Serve(ServeArgs),
     /// Search the index.
     Search(SearchArgs),
     /// The measures most related to measure ID (in other plans by default).
@@ -89,6 +91,25 @@ enum Command {
 enum OverlapFormat {
     Json,
     Csv,
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "SHISAKU_ADDR")]
+    addr: std::net::SocketAddr,
+    /// Origin allowed to use the API from a browser (CORS), e.g.
+    /// https://intranet.example.jp; repeat or comma-separate for several.
+    /// None by default: same origin only.
+    #[arg(
+        long = "cors-origin",
+        env = "SHISAKU_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    cors_origins: Vec<String>,
+    /// Longest time one request may take, in seconds.
+    #[arg(long, default_value_t = 10, env = "SHISAKU_REQUEST_TIMEOUT")]
+    request_timeout: u64,
 }
 
 #[derive(clap::Args)]
@@ -154,6 +175,27 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             if outcome.reports.iter().any(|r| r.error.is_some()) {
                 return Ok(ExitCode::from(2));
             }
+        }
+        Command::Serve(args) => {
+            init_tracing();
+            if shisaku::index::current_generation(&cli.index)?.is_none() {
+                tracing::info!(index = %cli.index.display(), "no index yet: building it from the manifest");
+                let outcome = Engine::build(&cli.manifest, &cli.index, &mut |_| {})?;
+                eprint!("{}", shisaku::ingest::render_reports(&outcome.reports));
+            }
+            let engine = Engine::open(&cli.index)?;
+            tracing::info!(measures = engine.measures.len(), generation = %engine.generation(), "index open");
+            let config = shisaku::api::Config {
+                cors_origins: args
+                    .cors_origins
+                    .into_iter()
+                    .filter(|o| !o.trim().is_empty())
+                    .collect(),
+                request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
+            };
+            let router = shisaku::api::app(shisaku::api::AppState::new(engine, config))?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(shisaku::api::serve(router, args.addr))?;
         }
         Command::Search(args) => {
             let ix = shisaku::index::OpenIndex::open(&cli.index)?;
@@ -228,7 +270,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             if json {
                 print_json(&res)?;
             } else {
-                for s in &res {
+                for s in &res.sentences {
                     println!("▶ {}", s.sentence);
                     for m in &s.matches {
                         println!(
@@ -289,4 +331,18 @@ fn progress_bar() -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// Structured logs on stderr; `RUST_LOG` sets the level, `SHISAKU_LOG=json` the format.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("SHISAKU_LOG").is_ok_and(|v| v == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
 }

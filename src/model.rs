@@ -12,7 +12,19 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// What a plan is about; the facet `plan_kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlanKind {
     SuicidePrevention,
@@ -57,7 +69,7 @@ impl fmt::Display for PlanKind {
 }
 
 /// A plan (計画) as described in `seeds/manifest.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Plan {
     /// Short stable key from the manifest (`kumamoto-suicide`); part of every measure id.
     pub id: String,
@@ -70,7 +82,19 @@ pub struct Plan {
 }
 
 /// Where in a plan's hierarchy a record sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     /// A measure (施策 / 取組番号 row / block) of a progress report.
@@ -122,7 +146,7 @@ impl fmt::Display for Level {
 
 /// One fiscal year's progress on a measure. Every text is kept as printed
 /// (trimmed, cell-wrap spaces kept inside sentences).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProgressEntry {
     /// Fiscal year label as the document names it, normalized to `R2`, `R3`…
     /// (令和元年度 = `R1`).
@@ -151,7 +175,7 @@ pub struct ProgressEntry {
 }
 
 /// One printed value of an indicator.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IndicatorValue {
     /// `R3`, `R4`, …
     pub fiscal_year: String,
@@ -163,7 +187,7 @@ pub struct IndicatorValue {
 }
 
 /// A performance indicator (成果指標) of a measure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Indicator {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -178,7 +202,7 @@ pub struct Indicator {
 }
 
 /// Role of an implementing body of a project (004: ◎ lead, ○ partner).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum BodyRole {
     Lead,
@@ -186,14 +210,14 @@ pub enum BodyRole {
 }
 
 /// An implementing body (実施主体) of a project.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Body {
     pub name: String,
     pub role: BodyRole,
 }
 
 /// Provenance: the seed file and 1-based lines a record was read from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Source {
     /// File name inside `seeds/` (no directory).
     pub file: String,
@@ -206,7 +230,7 @@ pub struct Source {
 }
 
 /// One normalized measure record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Measure {
     /// Stable id: the same measure keeps it across rebuilds and unrelated edits
     /// (see `ingest::assign_ids`).

@@ -13,7 +13,7 @@ use crate::model::Measure;
 /// Default score a pair needs to count as an overlap.
 pub const DEFAULT_THRESHOLD: f32 = 0.35;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Side {
     pub id: String,
     pub title: String,
@@ -24,7 +24,7 @@ pub struct Side {
     pub line: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Pair {
     pub a: Side,
     pub b: Side,
@@ -34,7 +34,7 @@ pub struct Pair {
     pub cluster: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Cluster {
     /// Measure ids, in document order.
     pub measures: Vec<String>,
@@ -44,14 +44,14 @@ pub struct Cluster {
     pub terms: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Matrix {
     pub plans: Vec<String>,
     /// counts[i][j]: overlapping pairs between plans i and j (symmetric).
     pub counts: Vec<Vec<usize>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OverlapReport {
     pub threshold: f32,
     pub pairs: Vec<Pair>,

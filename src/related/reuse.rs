@@ -37,7 +37,7 @@ pub struct SentenceIndex {
     cap: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Match {
     pub id: String,
     pub title: String,
@@ -54,7 +54,7 @@ pub struct Match {
     pub line: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SentenceMatches {
     pub sentence: String,
     pub matches: Vec<Match>,

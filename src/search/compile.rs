@@ -48,7 +48,7 @@ pub struct Highlight {
 }
 
 /// A synonym expansion applied to the query, shown to users.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Expansion {
     pub word: String,
     pub synonyms: Vec<String>,

@@ -8,6 +8,7 @@ pub mod collect;
 pub mod compile;
 pub mod query;
 pub mod snippet;
+pub mod suggest;
 
 use std::collections::BTreeMap;
 
@@ -147,7 +148,7 @@ fn year_label(v: &str) -> Option<String> {
 }
 
 /// One result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     pub id: String,
     pub title: String,
@@ -165,7 +166,7 @@ pub struct Hit {
     pub snippet: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HitPlan {
     pub id: String,
     pub name: String,
@@ -173,14 +174,14 @@ pub struct HitPlan {
     pub municipality: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HitSource {
     pub file: String,
     pub line: usize,
 }
 
 /// A facet value with its count.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
@@ -188,14 +189,14 @@ pub struct FacetCount {
     pub selected: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchResponse {
     pub total: usize,
     pub offset: usize,
     pub limit: usize,
     pub hits: Vec<Hit>,
     /// Counts per facet key, largest first.
-    pub facets: BTreeMap<&'static str, Vec<FacetCount>>,
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
     /// Synonym expansions applied (empty when synonyms are off).
     pub expansions: Vec<Expansion>,
 }
@@ -294,7 +295,7 @@ pub fn search(ix: &OpenIndex, req: &SearchRequest) -> Result<SearchResponse, Sea
             }
         }
         counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-        facets.insert(f.key(), counts);
+        facets.insert(f.key().to_string(), counts);
     }
     Ok(SearchResponse {
         total,

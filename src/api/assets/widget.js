@@ -1,0 +1,1 @@
+/* placeholder: the web UI lands in a later commit */

@@ -1,0 +1,335 @@
+//! Thin handlers: parse and check parameters, call the engine off the async
+//! runtime, return JSON. Shapes match the CLI's `--json` output.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::error::{ApiError, ApiResult};
+use super::params::Params;
+use super::{AppState, MAX_BODY_BYTES, run_blocking};
+use crate::engine::{PlanSummary, RelatedResponse, SimilarResponse};
+use crate::index::FACETS;
+use crate::model::Measure;
+use crate::related::overlap::{self, OverlapReport};
+use crate::search::suggest::Suggestion;
+use crate::search::{self, FacetCount, SearchRequest, SearchResponse, Sort, filter_value};
+
+/// Longest accepted measure id.
+const MAX_ID_CHARS: usize = 200;
+
+fn check_id(id: &str) -> ApiResult<()> {
+    if id.is_empty()
+        || id.chars().count() > MAX_ID_CHARS
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(ApiError::not_found(format!(
+            "no measure with id {:?}",
+            truncate(id)
+        )));
+    }
+    Ok(())
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(60).collect()
+}
+
+fn search_request(p: &Params) -> ApiResult<SearchRequest> {
+    let mut known: Vec<&str> = vec!["q", "filter", "page", "per_page", "sort", "synonyms"];
+    known.extend(FACETS.iter().map(|f| f.key()));
+    known.extend(["kind", "dept", "fiscal_year", "evaluation"]);
+    p.only(&known)?;
+    let mut filters = Vec::new();
+    for spec in p.all("filter") {
+        filters.push(search::parse_filter(spec)?);
+    }
+    for (k, v) in &p.0 {
+        if let Some(f) = crate::index::Facet::parse(k) {
+            filters.push(filter_value(f, v)?);
+        }
+    }
+    let per_page = p.int("per_page", 10, 1, search::MAX_LIMIT)?;
+    let page = p.int("page", 1, 1, 10_000)?;
+    let sort = match p.get("sort").unwrap_or("relevance") {
+        "" | "relevance" => Sort::Relevance,
+        "document" => Sort::Document,
+        "department" => Sort::Department,
+        other => {
+            return Err(ApiError::bad_parameter(
+                "sort",
+                format!("{other:?} is not one of relevance, document, department"),
+            ));
+        }
+    };
+    Ok(SearchRequest {
+        q: p.get("q").unwrap_or("").to_string(),
+        filters,
+        sort,
+        limit: per_page,
+        offset: (page - 1) * per_page,
+        synonyms: p.flag("synonyms", true)?,
+    })
+}
+
+/// Search measures.
+#[utoipa::path(get, path = "/api/search", tag = "search",
+    params(
+        ("q" = Option<String>, Query, description = "Query: words (AND), OR, -exclude, \"phrase\", title:/content:/department:/section:"),
+        ("filter" = Option<Vec<String>>, Query, description = "KEY=VALUE, repeatable; or use the facet keys directly (plan, plan_kind, municipality, pillar, department, section, level, year, status)"),
+        ("page" = Option<usize>, Query, description = "1-based page"),
+        ("per_page" = Option<usize>, Query, description = "1–100, default 10"),
+        ("sort" = Option<String>, Query, description = "relevance | document | department"),
+        ("synonyms" = Option<String>, Query, description = "on | off (default on)"),
+    ),
+    responses((status = 200, body = SearchResponse), (status = 400, body = super::error::ErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<SearchResponse>> {
+    let params = Params::parse(raw.as_deref())?;
+    let req = search_request(&params)?;
+    let res = run_blocking(&state, move |e| Ok(e.search(&req)?)).await?;
+    Ok(Json(res))
+}
+
+/// Facet counts over the whole corpus.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FacetsResponse {
+    pub total: usize,
+    pub facets: std::collections::BTreeMap<String, Vec<FacetCount>>,
+}
+
+#[utoipa::path(get, path = "/api/facets", tag = "search",
+    responses((status = 200, body = FacetsResponse)))]
+pub async fn facets(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<FacetsResponse>> {
+    Params::parse(raw.as_deref())?.only(&[])?;
+    let res = run_blocking(&state, |e| Ok(e.search(&SearchRequest::default())?)).await?;
+    Ok(Json(FacetsResponse {
+        total: res.total,
+        facets: res.facets,
+    }))
+}
+
+/// One measure with every field.
+#[utoipa::path(get, path = "/api/measures/{id}", tag = "measures",
+    params(("id" = String, Path, description = "Measure id")),
+    responses((status = 200, body = Measure), (status = 404, body = super::error::ErrorBody)))]
+pub async fn measure(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Measure>> {
+    check_id(&id)?;
+    let m = run_blocking(&state, move |e| Ok(e.measure(&id)?.clone())).await?;
+    Ok(Json(m))
+}
+
+/// Related measures (other plans unless all_plans=on).
+#[utoipa::path(get, path = "/api/measures/{id}/related", tag = "measures",
+    params(("id" = String, Path, description = "Measure id"),
+        ("limit" = Option<usize>, Query, description = "1–20, default 10"),
+        ("all_plans" = Option<String>, Query, description = "on: include the measure's own plan")),
+    responses((status = 200, body = RelatedResponse), (status = 404, body = super::error::ErrorBody)))]
+pub async fn related(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<RelatedResponse>> {
+    check_id(&id)?;
+    let p = Params::parse(raw.as_deref())?;
+    p.only(&["limit", "all_plans"])?;
+    let limit = p.int("limit", 10, 1, crate::engine::LINKS_KEPT)?;
+    let all = p.flag("all_plans", false)?;
+    let res = run_blocking(&state, move |e| Ok(e.related(&id, limit, all)?)).await?;
+    Ok(Json(res))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SimilarRequest {
+    /// The draft passage (sentences are split at 。！？ and line breaks).
+    pub text: String,
+    /// Matches per sentence, 1–50 (default 5).
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+/// Wording reuse: the closest existing sentences for each sentence of a draft.
+#[utoipa::path(post, path = "/api/similar", tag = "wording", request_body = SimilarRequest,
+    responses((status = 200, body = SimilarResponse), (status = 400, body = super::error::ErrorBody),
+        (status = 413, body = super::error::ErrorBody), (status = 415, body = super::error::ErrorBody)))]
+pub async fn similar(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<SimilarResponse>> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !ct.starts_with("application/json") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as application/json: {\"text\": \"…\"}",
+        ));
+    }
+    if body.len() > MAX_BODY_BYTES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+        ));
+    }
+    let req: SimilarRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_json", format!("body: {e}")))?;
+    let limit = req.limit.unwrap_or(5);
+    let res = run_blocking(&state, move |e| Ok(e.similar(&req.text, limit)?)).await?;
+    Ok(Json(res))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SuggestResponse {
+    pub q: String,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// Autocomplete: titles and terms by prefix, also from hiragana readings.
+#[utoipa::path(get, path = "/api/suggest", tag = "search",
+    params(("q" = String, Query, description = "What the user has typed"),
+        ("limit" = Option<usize>, Query, description = "1–20, default 8")),
+    responses((status = 200, body = SuggestResponse), (status = 400, body = super::error::ErrorBody)))]
+pub async fn suggest(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<SuggestResponse>> {
+    let p = Params::parse(raw.as_deref())?;
+    p.only(&["q", "limit"])?;
+    let q = p.get("q").unwrap_or("").to_string();
+    if q.chars().count() > 100 {
+        return Err(ApiError::bad_parameter("q", "longer than 100 characters"));
+    }
+    let limit = p.int("limit", 8, 1, 20)?;
+    let typed = q.clone();
+    let suggestions = run_blocking(&state, move |e| Ok(e.suggest(&typed, limit))).await?;
+    Ok(Json(SuggestResponse { q, suggestions }))
+}
+
+/// The overlap report, as JSON or as CSV (UTF-8 with BOM, for Excel).
+#[utoipa::path(get, path = "/api/overlaps", tag = "overlaps",
+    params(("format" = Option<String>, Query, description = "json (default) | csv"),
+        ("threshold" = Option<f32>, Query, description = "lowest score, 0–1")),
+    responses((status = 200, body = OverlapReport, description = "JSON; text/csv when format=csv"),
+        (status = 400, body = super::error::ErrorBody)))]
+pub async fn overlaps(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let p = Params::parse(raw.as_deref())?;
+    p.only(&["format", "threshold"])?;
+    let threshold = match p.get("threshold") {
+        None | Some("") => None,
+        Some(v) => Some(
+            v.trim()
+                .parse::<f32>()
+                .ok()
+                .filter(|t| (0.0..=1.0).contains(t))
+                .ok_or_else(|| {
+                    ApiError::bad_parameter(
+                        "threshold",
+                        format!("{v:?} is not a number between 0 and 1"),
+                    )
+                })?,
+        ),
+    };
+    let csv = match p.get("format").unwrap_or("json") {
+        "" | "json" => false,
+        "csv" => true,
+        other => {
+            return Err(ApiError::bad_parameter(
+                "format",
+                format!("{other:?} is not json or csv"),
+            ));
+        }
+    };
+    let report = run_blocking(&state, move |e| Ok(e.overlaps(threshold)?)).await?;
+    if csv {
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"shisaku-overlaps.csv\"",
+                ),
+            ],
+            overlap::to_csv(&report),
+        )
+            .into_response())
+    } else {
+        Ok(Json(report).into_response())
+    }
+}
+
+/// The plans of the corpus with their record counts.
+#[utoipa::path(get, path = "/api/plans", tag = "measures",
+    responses((status = 200, body = Vec<PlanSummary>)))]
+pub async fn plans(State(state): State<AppState>) -> ApiResult<Json<Vec<PlanSummary>>> {
+    Ok(Json(run_blocking(&state, |e| Ok(e.plans())).await?))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    pub measures: usize,
+    pub generation: String,
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Health)))]
+pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
+    let e = state.engine();
+    Json(Health {
+        status: "ok",
+        measures: e.measures.len(),
+        generation: e.generation(),
+    })
+}
+
+/// Readiness: an index with records is loaded.
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, body = Health), (status = 503, body = super::error::ErrorBody)))]
+pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let e = state.engine();
+    if e.measures.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "the index holds no measures",
+        ));
+    }
+    Ok(Json(Health {
+        status: "ready",
+        measures: e.measures.len(),
+        generation: e.generation(),
+    }))
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::not_found("no such page or endpoint")
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this method is not allowed here",
+    )
+}

@@ -1,0 +1,190 @@
+//! The HTTP API, web UI and embeddable widget (axum).
+//!
+//! [`app`] builds the router: JSON endpoints under `/api`, `/healthz`,
+//! `/readyz`, `/openapi.json`, the Japanese UI at `/` (plus `/measure/{id}`,
+//! `/overlaps`, `/similar`, all served by the same page) and `/widget.js`.
+//! Handlers are thin: they parse parameters, run the engine off the async
+//! runtime ([`run_blocking`]) and map errors in one place ([`error`]).
+
+pub mod error;
+mod handlers;
+pub mod openapi;
+pub mod params;
+mod ui;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::routing::{get, post};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::engine::Engine;
+use error::ApiError;
+
+/// Largest accepted request body (POST /api/similar), in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Server settings (flags, environment or config file; see `shisaku serve --help`).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Origins allowed to call the API from a browser (CORS). Empty = same origin only.
+    pub cors_origins: Vec<String>,
+    /// Longest time one request may run.
+    pub request_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            cors_origins: Vec::new(),
+            request_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Shared state: the live engine (swapped whole on reindex) and the settings.
+#[derive(Clone)]
+pub struct AppState {
+    engine: Arc<RwLock<Arc<Engine>>>,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(engine: Engine, config: Config) -> Self {
+        AppState {
+            engine: Arc::new(RwLock::new(Arc::new(engine))),
+            config: Arc::new(config),
+        }
+    }
+
+    /// The engine serving requests right now.
+    pub fn engine(&self) -> Arc<Engine> {
+        match self.engine.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the engine (after a rebuild); requests in flight keep the old one.
+    pub fn swap(&self, engine: Engine) {
+        let new = Arc::new(engine);
+        match self.engine.write() {
+            Ok(mut g) => *g = new,
+            Err(poisoned) => *poisoned.into_inner() = new,
+        }
+    }
+}
+
+/// Runs blocking engine work on the blocking pool, with the request timeout.
+pub async fn run_blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(Arc<Engine>) -> Result<T, ApiError> + Send + 'static,
+{
+    let engine = state.engine();
+    let task = tokio::task::spawn_blocking(move || f(engine));
+    match tokio::time::timeout(state.config.request_timeout, task).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(join)) => Err(ApiError::internal(format!("worker failed: {join}"))),
+        Err(_) => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!(
+                "the request took longer than {} s",
+                state.config.request_timeout.as_secs()
+            ),
+        )),
+    }
+}
+
+fn cors(origins: &[String]) -> Result<Option<CorsLayer>, String> {
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    let list = origins
+        .iter()
+        .map(|o| {
+            HeaderValue::from_str(o.trim_end_matches('/'))
+                .map_err(|_| format!("bad CORS origin {o:?}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(list))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE]),
+    ))
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Result<Router, String> {
+    let api = Router::new()
+        .route("/api/search", get(handlers::search))
+        .route("/api/measures/{id}", get(handlers::measure))
+        .route("/api/measures/{id}/related", get(handlers::related))
+        .route("/api/similar", post(handlers::similar))
+        .route("/api/suggest", get(handlers::suggest))
+        .route("/api/overlaps", get(handlers::overlaps))
+        .route("/api/plans", get(handlers::plans))
+        .route("/api/facets", get(handlers::facets))
+        .route("/healthz", get(handlers::healthz))
+        .route("/readyz", get(handlers::readyz))
+        .route("/openapi.json", get(openapi::serve));
+    let mut router = api
+        .merge(ui::routes())
+        .fallback(handlers::not_found)
+        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state.clone());
+    if let Some(c) = cors(&state.config.cors_origins)? {
+        router = router.layer(c);
+    }
+    Ok(router
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid)))
+}
+
+/// Serves `router` on `addr` until SIGINT/SIGTERM; requests in flight finish.
+pub async fn serve(router: Router, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
