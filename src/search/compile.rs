@@ -75,6 +75,15 @@ fn seq_of(analyzer: &Analyzer, text: &str) -> Seq {
         .collect()
 }
 
+/// Every token is a content word of two or more characters.
+fn clean_segmentation(analyzer: &Analyzer, text: &str) -> bool {
+    analyzer
+        .analyze(text)
+        .iter()
+        .filter(|t| !t.normalized.trim().is_empty())
+        .all(|t| !t.stop && t.normalized.chars().count() >= 2)
+}
+
 fn plain_seq(terms: &[String]) -> Seq {
     terms
         .iter()
@@ -227,7 +236,15 @@ fn atom_query(
     expansions: &mut Vec<Expansion>,
     negated: bool,
 ) -> Result<Box<dyn Query>, String> {
-    let seq = seq_of(analyzer, &atom.text);
+    let kana_only = is_kana_only(&atom.text);
+    // A word typed in kana is trusted as words only when IPADIC segments it
+    // cleanly (ひきこもり); otherwise (げーときーぱー → げ/ー/とき/…) the
+    // fragments would match anything, and only readings and bigrams are used.
+    let seq = if kana_only && !clean_segmentation(analyzer, &atom.text) {
+        Vec::new()
+    } else {
+        seq_of(analyzer, &atom.text)
+    };
     let normalized: String = analyzer
         .normalize(&atom.text)
         .text
@@ -292,7 +309,7 @@ fn atom_query(
             highlight.terms.extend(terms.iter().cloned());
         }
     }
-    if is_kana_only(&atom.text) {
+    if kana_only {
         let rb = reading_bigrams(&atom.text);
         let rseq = plain_seq(&rb);
         ways.extend(in_fields(&reading_fields(f, atom.scope), &rseq, 1.0));
