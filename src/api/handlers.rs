@@ -2,7 +2,7 @@
 //! runtime, return JSON. Shapes match the CLI's `--json` output.
 
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -169,7 +169,7 @@ pub struct SimilarRequest {
 pub async fn similar(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> ApiResult<Json<SimilarResponse>> {
     let ct = headers
         .get(header::CONTENT_TYPE)
@@ -182,13 +182,15 @@ pub async fn similar(
             "send the body as application/json: {\"text\": \"…\"}",
         ));
     }
-    if body.len() > MAX_BODY_BYTES {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            format!("the body is larger than {MAX_BODY_BYTES} bytes"),
-        ));
-    }
+    let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("the body is larger than {MAX_BODY_BYTES} bytes (or could not be read)"),
+            )
+        })?;
     let req: SimilarRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_json", format!("body: {e}")))?;
     let limit = req.limit.unwrap_or(5);
