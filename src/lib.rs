@@ -8,13 +8,16 @@
 //! - [`search`]: query language, faceted search, snippets;
 //! - [`related`]: related measures, overlap report, wording reuse;
 //! - [`engine`]: an open index with its records and links, used by CLI and API;
-//! - [`api`]: HTTP API (axum), web UI and widget.
+//! - [`api`]: HTTP API (axum), web UI and widget;
+//! - [`bench`], [`synth`]: measurements and a synthetic corpus for scale tests.
 
 pub mod analysis;
 pub mod api;
+pub mod bench;
 pub mod engine;
 pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod related;
 pub mod search;
+pub mod synth;

@@ -70,6 +70,27 @@ enum Command {
     },
     /// Print every imported measure as one JSON object per line.
     Export,
+    /// Measure index build, related-link and overlap time and search latency
+    /// (p50/p99) in process, on the manifest's corpus (built into a scratch folder).
+    Bench {
+        /// Rounds over the fixed query list.
+        #[arg(long, default_value_t = 50)]
+        rounds: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate a larger realistic corpus (real measures recombined into new
+    /// plans and municipalities) as JSONL files plus a manifest.
+    Synth {
+        /// Number of measures.
+        #[arg(long)]
+        measures: usize,
+        /// Output folder.
+        #[arg(long, default_value = "target/synth")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Show how the analysis pipeline tokenizes TEXT (surface, indexed term,
     /// reading, part of speech, byte offsets): why something does or does not match.
     Analyze {
@@ -298,6 +319,51 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 out.write_all(b"\n")?;
             }
             out.flush()?;
+        }
+        Command::Bench { rounds, json } => {
+            let scratch =
+                std::env::temp_dir().join(format!("shisaku-bench-{}", std::process::id()));
+            let report = shisaku::bench::run(&cli.manifest, &scratch, rounds.max(1));
+            let _ = std::fs::remove_dir_all(&scratch);
+            let report = report?;
+            if json {
+                print_json(&report)?;
+            } else {
+                println!("measures            {}", report.measures);
+                println!(
+                    "build (import+index+links) {:.2} s",
+                    report.build_seconds.unwrap_or(0.0)
+                );
+                println!(
+                    "  index             {:.2} s",
+                    report.index_seconds.unwrap_or(0.0)
+                );
+                println!(
+                    "  related links     {:.2} s",
+                    report.links_seconds.unwrap_or(0.0)
+                );
+                println!(
+                    "overlap report      {:.3} s ({} pairs)",
+                    report.overlap_seconds, report.overlap_pairs
+                );
+                let s = &report.search;
+                println!(
+                    "search ({} queries) p50 {:.2} ms  p99 {:.2} ms  mean {:.2} ms  max {:.2} ms",
+                    s.queries, s.p50_ms, s.p99_ms, s.mean_ms, s.max_ms
+                );
+            }
+        }
+        Command::Synth {
+            measures,
+            out,
+            seed,
+        } => {
+            let corpus = shisaku::ingest::import_manifest(&cli.manifest)?;
+            let plans = shisaku::synth::generate(&corpus.measures, measures, seed, &out)?;
+            eprintln!(
+                "wrote {measures} measures in {plans} plans to {}",
+                out.display()
+            );
         }
         Command::Analyze { json, text } => {
             let tokens = shisaku::analysis::Analyzer::shared().analyze(&text);

@@ -1,0 +1,113 @@
+//! `shisaku bench`: in-process measurements of the engine — index build time,
+//! related-link and overlap computation time, and search latency (p50/p99)
+//! over a fixed list of realistic queries with facets and snippets on.
+
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::engine::{Engine, EngineError};
+use crate::index::Facet;
+use crate::search::SearchRequest;
+
+/// Realistic queries a staff member would type, some with a facet filter.
+pub const QUERIES: &[(&str, Option<(Facet, &str)>)] = &[
+    ("相談窓口", Some((Facet::PlanKind, "suicide-prevention"))),
+    ("民生委員", None),
+    ("ＤＶ相談", None),
+    ("高齢者 見守り", None),
+    ("子ども 貧困", Some((Facet::Level, "measure"))),
+    ("げーときーぱー", None),
+    ("障がい者", Some((Facet::Municipality, "熊本市"))),
+    ("研修 OR 講座", None),
+    ("\"早期発見\"", None),
+    ("ひきこもり", None),
+    ("防災 -訓練", None),
+    ("title:支援", Some((Facet::PlanKind, "regional-welfare"))),
+    ("自殺予防 啓発", None),
+    ("地域包括支援センター", None),
+    ("女性 登用", Some((Facet::PlanKind, "gender-equality"))),
+    ("成年後見", None),
+];
+
+#[derive(Debug, Serialize)]
+pub struct Latency {
+    pub queries: usize,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub mean_ms: f64,
+    pub max_ms: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BenchReport {
+    pub measures: usize,
+    pub build_seconds: Option<f64>,
+    pub index_seconds: Option<f64>,
+    pub links_seconds: Option<f64>,
+    pub overlap_seconds: f64,
+    pub overlap_pairs: usize,
+    pub search: Latency,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Search latency of `engine` over [`QUERIES`], `rounds` times each, 10 hits
+/// per page with facets and snippets (after one warm-up round).
+pub fn search_latency(engine: &Engine, rounds: usize) -> Result<Latency, EngineError> {
+    let reqs: Vec<SearchRequest> = QUERIES
+        .iter()
+        .map(|(q, f)| SearchRequest {
+            q: q.to_string(),
+            filters: f.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+            ..SearchRequest::default()
+        })
+        .collect();
+    for r in &reqs {
+        engine.search(r)?;
+    }
+    let mut times = Vec::with_capacity(reqs.len() * rounds);
+    for _ in 0..rounds {
+        for r in &reqs {
+            let t = Instant::now();
+            let res = engine.search(r)?;
+            std::hint::black_box(res);
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(Latency {
+        queries: times.len(),
+        p50_ms: percentile(&times, 0.50),
+        p99_ms: percentile(&times, 0.99),
+        mean_ms: times.iter().sum::<f64>() / times.len().max(1) as f64,
+        max_ms: times.last().copied().unwrap_or(0.0),
+    })
+}
+
+/// Builds the manifest's corpus into `scratch` (timed), then measures the rest.
+pub fn run(manifest: &Path, scratch: &Path, rounds: usize) -> Result<BenchReport, EngineError> {
+    let t = Instant::now();
+    let outcome = Engine::build(manifest, scratch, &mut |_| {})?;
+    let build_seconds = t.elapsed().as_secs_f64();
+    let engine = Engine::open(scratch)?;
+    let t = Instant::now();
+    let overlaps = engine.overlaps(None)?;
+    let overlap_seconds = t.elapsed().as_secs_f64();
+    Ok(BenchReport {
+        measures: outcome.measures,
+        build_seconds: Some(build_seconds),
+        index_seconds: Some(outcome.index_seconds),
+        links_seconds: Some(outcome.links_seconds),
+        overlap_seconds,
+        overlap_pairs: overlaps.pairs.len(),
+        search: search_latency(&engine, rounds)?,
+    })
+}
