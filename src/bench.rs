@@ -38,6 +38,8 @@ pub struct Latency {
     pub p99_ms: f64,
     pub mean_ms: f64,
     pub max_ms: f64,
+    /// Median per query, in the order of [`QUERIES`].
+    pub per_query_p50_ms: Vec<(String, f64)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -74,14 +76,25 @@ pub fn search_latency(engine: &Engine, rounds: usize) -> Result<Latency, EngineE
         engine.search(r)?;
     }
     let mut times = Vec::with_capacity(reqs.len() * rounds);
+    let mut per_query: Vec<Vec<f64>> = vec![Vec::new(); reqs.len()];
     for _ in 0..rounds {
-        for r in &reqs {
+        for (i, r) in reqs.iter().enumerate() {
             let t = Instant::now();
             let res = engine.search(r)?;
             std::hint::black_box(res);
-            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            times.push(ms);
+            per_query[i].push(ms);
         }
     }
+    let per_query_p50_ms = reqs
+        .iter()
+        .zip(per_query.iter_mut())
+        .map(|(r, t)| {
+            t.sort_by(f64::total_cmp);
+            (r.q.clone(), percentile(t, 0.5))
+        })
+        .collect();
     times.sort_by(f64::total_cmp);
     Ok(Latency {
         queries: times.len(),
@@ -89,6 +102,7 @@ pub fn search_latency(engine: &Engine, rounds: usize) -> Result<Latency, EngineE
         p99_ms: percentile(&times, 0.99),
         mean_ms: times.iter().sum::<f64>() / times.len().max(1) as f64,
         max_ms: times.last().copied().unwrap_or(0.0),
+        per_query_p50_ms,
     })
 }
 

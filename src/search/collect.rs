@@ -31,10 +31,12 @@ pub struct Fruit {
 pub struct FacetedCollector {
     /// Selected values per facet (index in [`FACETS`]); empty = no filter.
     pub filters: Vec<Vec<String>>,
+    /// Resolve each hit's department name (only needed to sort by department).
+    pub with_dept: bool,
 }
 
 impl FacetedCollector {
-    pub fn new(filters: &[(Facet, String)]) -> Self {
+    pub fn new(filters: &[(Facet, String)], with_dept: bool) -> Self {
         let mut by_facet = vec![Vec::new(); FACETS.len()];
         for (f, v) in filters {
             let i = FACETS
@@ -45,7 +47,10 @@ impl FacetedCollector {
                 by_facet[i].push(v.clone());
             }
         }
-        FacetedCollector { filters: by_facet }
+        FacetedCollector {
+            filters: by_facet,
+            with_dept,
+        }
     }
 }
 
@@ -97,7 +102,11 @@ impl Collector for FacetedCollector {
             allowed,
             counts,
             order: ff.u64("order")?,
-            dept: ff.str("dept_key")?,
+            dept: if self.with_dept {
+                ff.str("dept_key")?
+            } else {
+                None
+            },
             hits: Vec::new(),
         })
     }

@@ -225,7 +225,7 @@ pub fn search(ix: &OpenIndex, req: &SearchRequest) -> Result<SearchResponse, Sea
     let compiled =
         compile::compile(&parsed, &ix.fields, req.synonyms).map_err(SearchError::Syntax)?;
     let searcher = ix.reader.searcher();
-    let collector = collect::FacetedCollector::new(&req.filters);
+    let collector = collect::FacetedCollector::new(&req.filters, req.sort == Sort::Department);
     let mut fruit = searcher.search(&*compiled.query, &collector)?;
 
     let hits = &mut fruit.hits;

@@ -96,8 +96,70 @@ pub fn mark_all(text: &str, h: &Highlight) -> String {
 
 /// A window of about [`SNIPPET_CHARS`] characters around the densest run of
 /// matches, or the start of the text when nothing in it matched.
+///
+/// Long texts are first narrowed cheaply: the folded text is searched for the
+/// query terms as plain substrings to find the densest region, and only that
+/// region (with a margin) goes through the analyzer for exact marks.
 pub fn snippet(text: &str, h: &Highlight) -> String {
     let text = text.trim();
+    let total_chars = text.chars().count();
+    if total_chars > SNIPPET_CHARS * 2 {
+        let (from, to) = rough_window(text, h);
+        if from > 0 || to < text.len() {
+            let inner = window(&text[from..to], h);
+            let mut out = String::new();
+            if from > 0 && !inner.starts_with('…') {
+                out.push('…');
+            }
+            out.push_str(&inner);
+            if to < text.len() && !out.ends_with('…') {
+                out.push('…');
+            }
+            return out;
+        }
+    }
+    window(text, h)
+}
+
+/// Byte range of `text` (about three snippet lengths) around the region
+/// where the query's terms occur most, found without segmentation.
+fn rough_window(text: &str, h: &Highlight) -> (usize, usize) {
+    let norm = Analyzer::shared().normalize(text);
+    let mut hits: Vec<usize> = Vec::new();
+    for needle in h.terms.iter().chain(h.substrings.iter()) {
+        if needle.is_empty() {
+            continue;
+        }
+        for (at, _) in norm.text.match_indices(needle.as_str()) {
+            hits.push(norm.original_range(at, at + needle.len()).0);
+        }
+    }
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    let nchars = bounds.len() - 1;
+    hits.sort_unstable();
+    let char_at = |byte: usize| bounds.partition_point(|&b| b < byte);
+    let hit_chars: Vec<usize> = hits.iter().map(|&b| char_at(b)).collect();
+    let mut best = (0usize, 0usize);
+    for (k, &c) in hit_chars.iter().enumerate() {
+        let n = hit_chars[k..]
+            .iter()
+            .take_while(|&&x| x < c + SNIPPET_CHARS)
+            .count();
+        if n > best.0 {
+            best = (n, c);
+        }
+    }
+    let start = best.1.saturating_sub(SNIPPET_CHARS);
+    let end = (best.1 + SNIPPET_CHARS * 2).min(nchars);
+    let start = if best.0 == 0 { 0 } else { start };
+    (bounds[start], bounds[end])
+}
+
+fn window(text: &str, h: &Highlight) -> String {
     let ranges = match_ranges(text, h);
     let bounds: Vec<usize> = text
         .char_indices()
