@@ -281,7 +281,10 @@ mod tests {
     fn viewpoints() {
         let v = viewpoint_heading("取組の視点 I -2").unwrap();
         assert_eq!((v.pillar, v.number, v.text.as_str()), (1, 2, ""));
-        assert_eq!(viewpoint_heading("取組の視点Ⅲ-3").unwrap().label(), "取組の視点Ⅲ-3");
+        assert_eq!(
+            viewpoint_heading("取組の視点Ⅲ-3").unwrap().label(),
+            "取組の視点Ⅲ-3"
+        );
         let v = viewpoint_heading("取組の視点 IV-1 ▶ 誰一人").unwrap();
         assert_eq!(v.label(), "取組の視点Ⅳ-1 誰一人");
         assert_eq!(strip_marker("- ▶ 地域活動に触れる"), "地域活動に触れる");
@@ -319,7 +322,10 @@ mod tests {
             Some((4, "第4章 熊本市成年後見制度利用促進計画".into()))
         );
         assert_eq!(chapter_heading("第5次計画では"), None);
-        assert_eq!(section_heading("4 施策の展開"), Some((4, "施策の展開".into())));
+        assert_eq!(
+            section_heading("4 施策の展開"),
+            Some((4, "施策の展開".into()))
+        );
         assert_eq!(section_heading("2,465人"), None);
         assert_eq!(section_heading("1.成年後見"), None);
         assert_eq!(

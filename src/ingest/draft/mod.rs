@@ -108,7 +108,14 @@ impl<'a> Reader<'_, 'a, '_> {
         self.ledger.skip(n, n, kind);
     }
 
-    fn measure(&self, level: Level, title: String, line: usize, first: usize, last: usize) -> Measure {
+    fn measure(
+        &self,
+        level: Level,
+        title: String,
+        line: usize,
+        first: usize,
+        last: usize,
+    ) -> Measure {
         Measure::new(
             self.doc.plan,
             level,
@@ -223,7 +230,8 @@ impl<'a> Reader<'_, 'a, '_> {
     fn find_toc(&self) -> Option<(usize, usize)> {
         let n = self.len();
         let start = (1..=n).find(|&i| fold_key(self.line(i)) == "目次")?;
-        let Some(first) = (start + 1..=n).find(|&i| headings::chapter_heading(self.line(i)).is_some())
+        let Some(first) =
+            (start + 1..=n).find(|&i| headings::chapter_heading(self.line(i)).is_some())
         else {
             return Some((start, start));
         };
@@ -260,7 +268,8 @@ impl<'a> Reader<'_, 'a, '_> {
             }
             prev_tab = false;
             decoy_table = false;
-            if headings::chapter_heading(raw).is_some() || headings::section_heading(raw).is_some() {
+            if headings::chapter_heading(raw).is_some() || headings::section_heading(raw).is_some()
+            {
                 decoy_block = false;
                 self.skip(i, SpanKind::Header);
             } else if headings::pillar_heading(raw).is_some() {
@@ -290,7 +299,9 @@ impl<'a> Reader<'_, 'a, '_> {
             }
             let kind = if raw.contains('\t') {
                 SpanKind::Prose
-            } else if headings::chapter_heading(t).is_some() || headings::section_heading(t).is_some() {
+            } else if headings::chapter_heading(t).is_some()
+                || headings::section_heading(t).is_some()
+            {
                 SpanKind::Header
             } else if t
                 .strip_prefix(['-', '‐'])
@@ -347,7 +358,8 @@ impl<'a> Reader<'_, 'a, '_> {
             }
             if raw.contains('\t') {
                 let projects_open = current.as_ref().is_some_and(|c| c.projects_open);
-                let caption = raw.split('\t').next().map(fold_key).unwrap_or_default() == "事業名等";
+                let caption =
+                    raw.split('\t').next().map(fold_key).unwrap_or_default() == "事業名等";
                 let project_like = looks_like_project_row(raw);
                 if projects_open && !in_indicators && (caption || project_like) {
                     if let Some(c) = current.as_mut() {
@@ -426,7 +438,10 @@ impl<'a> Reader<'_, 'a, '_> {
                         );
                     }
                     if pillar.is_none() {
-                        self.ledger.warn(i, format!("initiative 【取組{number}】 stands under no 基本方針 heading"));
+                        self.ledger.warn(
+                            i,
+                            format!("initiative 【取組{number}】 stands under no 基本方針 heading"),
+                        );
                     }
                     last_number = Some(number);
                     initiatives += 1;
@@ -446,7 +461,8 @@ impl<'a> Reader<'_, 'a, '_> {
                     m.number = Some(number.to_string());
                     m.path = path.clone();
                     if title.is_empty() {
-                        self.ledger.warn(i, format!("initiative 【取組{number}】 has no title"));
+                        self.ledger
+                            .warn(i, format!("initiative 【取組{number}】 has no title"));
                     }
                     self.out.push(m);
                     current = Some(Current {
@@ -515,8 +531,10 @@ impl<'a> Reader<'_, 'a, '_> {
         }
         self.finish(current.take());
         if initiatives == 0 {
-            self.ledger
-                .warn(start.max(1), "no 【取組N】 initiative found under 施策の展開");
+            self.ledger.warn(
+                start.max(1),
+                "no 【取組N】 initiative found under 施策の展開",
+            );
         }
     }
 
@@ -540,7 +558,10 @@ impl<'a> Reader<'_, 'a, '_> {
         if c.projects == 0 {
             self.ledger.warn(
                 line,
-                format!("initiative 【取組{}】 lists no project ((主な事業や取組) table)", c.number),
+                format!(
+                    "initiative 【取組{}】 lists no project ((主な事業や取組) table)",
+                    c.number
+                ),
             );
         }
         let m = &mut self.out[c.index];
@@ -553,7 +574,13 @@ impl<'a> Reader<'_, 'a, '_> {
     /// Reads one sub-table starting at `first`; returns its last line.
     fn read_subtable(&mut self, first: usize, end: usize, current: &mut Current) -> usize {
         let mut rows = Vec::new();
-        let caption = self.line(first).split('\t').next().map(fold_key).unwrap_or_default() == "事業名等";
+        let caption = self
+            .line(first)
+            .split('\t')
+            .next()
+            .map(fold_key)
+            .unwrap_or_default()
+            == "事業名等";
         if !caption {
             self.ledger.warn(
                 first,
@@ -569,7 +596,9 @@ impl<'a> Reader<'_, 'a, '_> {
                 j += 1;
                 continue;
             }
-            if !raw.contains('\t') || raw.split('\t').next().map(fold_key).unwrap_or_default() == "事業名等" {
+            if !raw.contains('\t')
+                || raw.split('\t').next().map(fold_key).unwrap_or_default() == "事業名等"
+            {
                 break;
             }
             rows.push(table::Row::new(j, raw));
@@ -683,7 +712,12 @@ impl<'a> Reader<'_, 'a, '_> {
         self.close_item(item.take(), chapter_line, &group);
     }
 
-    fn close_item(&mut self, item: Option<Item>, chapter_line: Option<usize>, group: &Option<(String, usize)>) {
+    fn close_item(
+        &mut self,
+        item: Option<Item>,
+        chapter_line: Option<usize>,
+        group: &Option<(String, usize)>,
+    ) {
         let Some(it) = item else {
             return;
         };
@@ -795,7 +829,13 @@ mod tests {
         }
     }
 
-    fn run(text: &str) -> (Vec<Measure>, Vec<super::super::Warning>, Vec<super::super::UnusedSpan>) {
+    fn run(
+        text: &str,
+    ) -> (
+        Vec<Measure>,
+        Vec<super::super::Warning>,
+        Vec<super::super::UnusedSpan>,
+    ) {
         let p = plan();
         let opts = toml::Table::new();
         let doc = Document::new("x.txt", text, &p, &opts);
@@ -820,7 +860,10 @@ mod tests {
                 (Level::Direction, "2.ネットワーク"),
             ]
         );
-        assert_eq!(m[0].path, vec!["基本方針Ⅰ つながり", "取組の視点Ⅰ-1 関心を持つ"]);
+        assert_eq!(
+            m[0].path,
+            vec!["基本方針Ⅰ つながり", "取組の視点Ⅰ-1 関心を持つ"]
+        );
         assert_eq!(m[0].content, "説明の段落です。");
         assert_eq!(m[0].number.as_deref(), Some("1"));
         assert_eq!(m[1].path[2], "【取組1】 情報発信");
@@ -846,7 +889,10 @@ mod tests {
         assert!(w.iter().any(|w| w.message.contains("no 【取組N】")));
         let (m, w, u) = run("\u{0}\u{fffd}【取組\n\t\t◎\n𠮷\t】【取組x】\n4 施策の展開\n【取組");
         assert!(m.is_empty());
-        assert!(w.iter().any(|w| w.line == 4 && w.message.contains("no 【取組N】")));
+        assert!(
+            w.iter()
+                .any(|w| w.line == 4 && w.message.contains("no 【取組N】"))
+        );
         assert!(!u.is_empty());
     }
 
@@ -855,7 +901,10 @@ mod tests {
         let text = "4 施策の展開\n\n基本方針Ⅰ つながり\n\n【取組1】 情報発信\n\n説明。\n\n(主な事業や取組)\n\n事業名等\t事業概要\n出前講座\t講師を派遣する。\n\t事業の実施主体「◎」\n交通安全活動";
         let (m, w, u) = run(text);
         assert_eq!(m.len(), 2);
-        assert!(w.iter().any(|w| w.line == 14 && w.message.contains("truncated")));
+        assert!(
+            w.iter()
+                .any(|w| w.line == 14 && w.message.contains("truncated"))
+        );
         // the last line stands alone, outside the table: reported as prose, not lost
         assert!(u.iter().any(|s| s.line_start == 14));
         // a name whose block was cut off

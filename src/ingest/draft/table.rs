@@ -28,7 +28,14 @@ use crate::ingest::text::{fold_key, join_wrapped, squash_spaces};
 use crate::model::{Body, BodyRole};
 
 /// The implementing bodies, in the order of the body header.
-pub const BODIES: [&str; 6] = ["市", "市社協", "民生委員", "校区社協", "地域団体等", "地域住民"];
+pub const BODIES: [&str; 6] = [
+    "市",
+    "市社協",
+    "民生委員",
+    "校区社協",
+    "地域団体等",
+    "地域住民",
+];
 
 const UNIT_LABEL: &str = "主な活動の単位";
 
@@ -81,9 +88,7 @@ pub fn activity_unit(cell: &str) -> Option<String> {
     if key == "町内自治会隣近所" {
         return Some("町内自治会・隣近所".to_string());
     }
-    known
-        .contains(&key.as_str())
-        .then(|| squash_spaces(cell))
+    known.contains(&key.as_str()).then(|| squash_spaces(cell))
 }
 
 fn classify(cell: &str, index: usize) -> Cell {
@@ -252,10 +257,8 @@ pub fn parse(rows: &[Row]) -> Parsed {
                         row_descs.push(text);
                     }
                 }
-                Cell::Unit(u) | Cell::UnitLabel(Some(u)) => {
-                    if row_unit.is_none() {
-                        row_unit = Some(u.clone());
-                    }
+                Cell::Unit(u) | Cell::UnitLabel(Some(u)) if row_unit.is_none() => {
+                    row_unit = Some(u.clone());
                 }
                 _ => {}
             }
@@ -353,7 +356,9 @@ pub fn parse(rows: &[Row]) -> Parsed {
                 desc_owner[d]
             }
             _ => (0..names.len()).find(|&n| {
-                pairing[n].is_none() && name_block[n].is_none() && names[n].lines[0] <= block.header_line
+                pairing[n].is_none()
+                    && name_block[n].is_none()
+                    && names[n].lines[0] <= block.header_line
             }),
         };
         match owner {
@@ -682,7 +687,10 @@ mod tests {
             "子育て支援センター(地域子育て支援拠点施設)"
         );
         let (t, f) = project_title("食生活改善推進員養成講座 食生活改善推進員の地区組織活動支援");
-        assert_eq!(t, "食生活改善推進員養成講座 食生活改善推進員の地区組織活動支援");
+        assert_eq!(
+            t,
+            "食生活改善推進員養成講座 食生活改善推進員の地区組織活動支援"
+        );
         assert_eq!(f, vec!["two-names"]);
         let (t, f) = project_title("(特)高齢者権利擁護事業");
         assert_eq!(t, "(特)高齢者権利擁護事業");
@@ -792,7 +800,10 @@ mod tests {
         let t = rows(&[
             (1, "学習支援事業\t\t学習支援を行う。"),
             (2, "高齢者権利擁護事業\t\t"),
-            (3, "認知症コールセンター\t市\t市社協\t民生委員\t校区社協\t地域団体等\t地域住民"),
+            (
+                3,
+                "認知症コールセンター\t市\t市社協\t民生委員\t校区社協\t地域団体等\t地域住民",
+            ),
             (4, "認知症コールセンター\t◎"),
             (
                 5,
@@ -812,7 +823,11 @@ mod tests {
             vec![
                 ("学習支援事業", 1, "学習支援を行う。"),
                 ("高齢者権利擁護事業", 2, "高齢者の権利擁護の助言を受ける。"),
-                ("認知症コールセンター", 3, "認知症の人のコールセンターを設ける。"),
+                (
+                    "認知症コールセンター",
+                    3,
+                    "認知症の人のコールセンターを設ける。"
+                ),
                 ("相談員設置経費", 6, "相談員が相談に応じる。"),
             ]
         );
@@ -830,7 +845,10 @@ mod tests {
             (2, "◎"),
             (3, "主な活動の単位 市内全域"),
             (4, "𠮷野家\t<p"),
-            (5, "\t市\t市社協\t民生委員\t校区社協\t地域団体等\t地域住民\t市"),
+            (
+                5,
+                "\t市\t市社協\t民生委員\t校区社協\t地域団体等\t地域住民\t市",
+            ),
             (6, "◎\t○\t○\t○\t○\t○\t○\t○\t○\t○"),
         ]);
         let p = parse(&t);
