@@ -15,7 +15,8 @@ pub fn manifest_path() -> PathBuf {
 /// The five seed documents imported through the manifest (once per test binary).
 pub fn corpus() -> &'static Corpus {
     static CORPUS: OnceLock<Corpus> = OnceLock::new();
-    CORPUS.get_or_init(|| shisaku::ingest::import_manifest(&manifest_path()).expect("manifest loads"))
+    CORPUS
+        .get_or_init(|| shisaku::ingest::import_manifest(&manifest_path()).expect("manifest loads"))
 }
 
 pub fn report(file_prefix: &str) -> &'static ImportReport {
