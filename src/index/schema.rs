@@ -215,6 +215,10 @@ impl Fields {
         for ind in &m.indicators {
             d.add_text(self.progress, &ind.name);
         }
+        // the hierarchy (pillar, group) is context, weighed like progress text
+        for p in &m.path {
+            d.add_text(self.progress, p);
+        }
         for x in &m.departments {
             d.add_text(self.department, x);
         }

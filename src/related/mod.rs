@@ -33,6 +33,12 @@ pub const PROBE_TERMS: usize = 24;
 /// Candidates rescored exactly per measure.
 const CANDIDATES: usize = 300;
 const TITLE_WEIGHT: f32 = 2.0;
+/// Rare shared terms should weigh much more than common ones: idf is raised to this power.
+const IDF_POWER: f32 = 1.5;
+/// Weight of the progress texts' content words (boilerplate is in the stop list).
+const PROGRESS_WEIGHT: f32 = 0.35;
+/// Links scoring below this are not listed.
+pub const MIN_LINK_SCORE: f32 = 0.1;
 const PART_WEIGHT: f32 = 0.5;
 const COSINE_SHARE: f32 = 0.8;
 
@@ -134,12 +140,14 @@ pub fn stopwords(measures: &[Measure]) -> HashSet<String> {
     stop
 }
 
+/// The title's content words run together: title similarity compares what
+/// the titles name, not their particles and verb endings.
 fn title_key(title: &str) -> String {
     Analyzer::shared()
-        .normalize(title)
-        .text
-        .chars()
-        .filter(|c| c.is_alphanumeric())
+        .analyze(title)
+        .into_iter()
+        .filter(|t| !t.stop && is_content_word(&t.pos))
+        .map(|t| t.normalized)
         .collect()
 }
 
@@ -150,7 +158,14 @@ impl Profiles {
         for m in measures {
             let mut tf = HashMap::new();
             profile_terms(&m.title, &stop, TITLE_WEIGHT, &mut tf);
-            profile_terms(&m.content, &stop, 1.0, &mut tf);
+            if m.content != m.title {
+                profile_terms(&m.content, &stop, 1.0, &mut tf);
+            }
+            for p in &m.progress {
+                for t in [&p.status, &p.next_plan, &p.issues].into_iter().flatten() {
+                    profile_terms(t, &stop, PROGRESS_WEIGHT, &mut tf);
+                }
+            }
             raw.push(tf);
         }
         Self::from_raw(measures, raw)
@@ -177,7 +192,7 @@ impl Profiles {
                 .into_iter()
                 .map(|(t, f)| {
                     let id = term_ids[&t];
-                    let idf = ((n as f32 + 1.0) / df[id as usize] as f32).ln();
+                    let idf = ((n as f32 + 1.0) / df[id as usize] as f32).ln().powf(IDF_POWER);
                     (id, (1.0 + f.ln().max(0.0)) * idf)
                 })
                 .filter(|(_, w)| *w > 0.0)
@@ -251,7 +266,7 @@ impl Profiles {
         let mut links: Vec<(usize, f32)> = cands
             .into_iter()
             .map(|(o, _)| (o as usize, self.score(d, o as usize)))
-            .filter(|(_, s)| *s > 0.0)
+            .filter(|(_, s)| *s >= MIN_LINK_SCORE)
             .collect();
         links.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         links.truncate(limit);
