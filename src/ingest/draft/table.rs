@@ -257,10 +257,8 @@ pub fn parse(rows: &[Row]) -> Parsed {
                         row_descs.push(text);
                     }
                 }
-                Cell::Unit(u) | Cell::UnitLabel(Some(u)) => {
-                    if row_unit.is_none() {
-                        row_unit = Some(u.clone());
-                    }
+                Cell::Unit(u) | Cell::UnitLabel(Some(u)) if row_unit.is_none() => {
+                    row_unit = Some(u.clone());
                 }
                 _ => {}
             }
