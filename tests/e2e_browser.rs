@@ -367,9 +367,14 @@ async fn browser_end_to_end() {
             let text = std::fs::read_to_string(&wd_log).unwrap_or_default();
             panic!("could not open a Chromium session through chromedriver: {e}\n{text}")
         });
+    let client = c.clone();
     let b = Browser { c, shots };
+    let urls = (base.clone(), allowed_origin.clone(), refused_origin.clone());
 
-    let scenarios = async {
+    // the scenarios run as a task so that a failing one still lets the
+    // session close (which quits Chromium) before the panic is passed on
+    let scenarios = tokio::spawn(async move {
+        let (base, allowed_origin, refused_origin) = urls;
         search_with_suggestions_and_facets(&b, &base).await;
         synonyms_and_pagination(&b, &base).await;
         search_errors_and_escaping(&b, &base).await;
@@ -379,15 +384,17 @@ async fn browser_end_to_end() {
         widget_on_allowed_origin(&b, &base, &allowed_origin).await;
         widget_on_refused_origin(&b, &refused_origin).await;
         narrow_window(&b, &base).await;
-    };
+    });
     let outcome = tokio::time::timeout(Duration::from_secs(240), scenarios).await;
-    let _ = b.c.clone().close().await;
+    let _ = client.close().await;
     drop(driver);
     drop(server);
-    assert!(
-        outcome.is_ok(),
-        "the browser scenarios took longer than 240 s"
-    );
+    match outcome {
+        Err(_) => panic!("the browser scenarios took longer than 240 s"),
+        Ok(Err(e)) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Ok(Err(e)) => panic!("the browser scenarios did not finish: {e}"),
+        Ok(Ok(())) => {}
+    }
     eprintln!(
         "browser end-to-end: ready after {:.1} s, all scenarios after {:.1} s",
         ready_at.as_secs_f64(),
@@ -438,6 +445,23 @@ async fn search_with_suggestions_and_facets(b: &Browser, base: &str) {
     assert_eq!(q.attr("role").await.unwrap().as_deref(), Some("combobox"));
     let label = b.text("label[for=q]").await;
     assert_eq!(label, "検索語");
+
+    // a long facet folds after 8 values; the button shows the rest
+    let pillars = "return document.querySelectorAll('#facet-pillar input').length;";
+    assert_eq!(b.js(pillars).await, 8);
+    let more = b.find("#facet-pillar .more").await;
+    assert_eq!(more.text().await.unwrap(), "さらに表示（全10件）");
+    more.click().await.unwrap();
+    assert_eq!(b.js(pillars).await, 10);
+    assert_eq!(
+        b.find("#facet-pillar .more")
+            .await
+            .attr("aria-expanded")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
 
     // suggestions by reading: げーと → ゲートキーパー
     q.send_keys("げーと").await.unwrap();

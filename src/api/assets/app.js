@@ -643,9 +643,15 @@
       type: 'checkbox',
       checked: new URLSearchParams(location.search).get('all_plans') === 'on',
     });
+    const relatedHeading = el('h2', { id: 'related-h' });
+    const relatedTitle = () => {
+      relatedHeading.textContent = allPlans.checked ? '関連施策（同じ計画を含む）' : '他の計画の関連施策';
+    };
+    relatedTitle();
     allPlans.addEventListener('change', () => {
       const url = allPlans.checked ? `${location.pathname}?all_plans=on` : location.pathname;
       history.replaceState(null, '', url);
+      relatedTitle();
       loadRelated(m.id, allPlans.checked, relatedList);
     });
 
@@ -667,7 +673,7 @@
           `${m.source.file}、行 ${m.source.line}`,
           m.source.line_start !== m.source.line_end ? `（${m.source.line_start}–${m.source.line_end}行）` : '')),
       el('section', { class: 'related', 'aria-labelledby': 'related-h' },
-        el('h2', { id: 'related-h' }, '他の計画の関連施策'),
+        relatedHeading,
         el('p', { class: 'option' }, allPlans, el('label', { for: 'all-plans' }, '同じ計画の施策も含める')),
         relatedList));
     loadRelated(m.id, allPlans.checked, relatedList);
