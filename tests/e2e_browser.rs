@@ -1,0 +1,1159 @@
+//! End-to-end tests of the web UI and the embeddable widget in a real,
+//! headless Chromium driven over WebDriver (chromedriver + `fantoccini`).
+//!
+//! The test starts the real `shisaku` binary on a small fictional corpus
+//! (`tests/fixtures/e2e/`: three plans of two municipalities, written as
+//! `jsonl` so the scenarios do not depend on which importers exist), a
+//! chromedriver, and two tiny static sites on other ports that embed the
+//! widget: one whose origin the server allows (`--cors-origin`), one it does
+//! not. Every child process is killed when the test ends, pass or fail.
+//!
+//! Chromium and chromedriver are required: when they are missing the test
+//! fails with an install hint (CI installs them in `.ci/run`). Override the
+//! paths with `CHROMEDRIVER` and `CHROME_BIN`. A screenshot of every page is
+//! written to `<target dir>/e2e-screenshots/` (a failing wait also saves one).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+/// Longest wait for one thing to appear in the browser.
+const WAIT: Duration = Duration::from_secs(15);
+
+// ------------------------------------------------------------------ processes
+
+/// A child process killed (and reaped) on drop.
+struct Proc {
+    name: &'static str,
+    child: Child,
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Proc {
+    fn spawn(name: &'static str, cmd: &mut Command, log: &Path) -> Proc {
+        let out = std::fs::File::create(log).expect("create log file");
+        let err = out.try_clone().expect("clone log file");
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {name} ({cmd:?}): {e}"));
+        Proc { name, child }
+    }
+
+    fn check_running(&mut self, log: &Path) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            let text = std::fs::read_to_string(log).unwrap_or_default();
+            panic!("{} exited early ({status}); its output:\n{text}", self.name);
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+/// A plain HTTP/1.1 GET: (status, body), or None when nothing answers.
+/// Reads to the end of the body (Content-Length) or of the connection.
+fn http_get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_millis(500)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut raw = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = s.read(&mut chunk).ok()?;
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&raw);
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length = head.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse::<usize>().ok())?
+            });
+            if length.is_some_and(|len| body.len() >= len) {
+                break;
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(&raw);
+    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string())?;
+    Some((status, body))
+}
+
+/// Waits until `GET path` answers 200 (the process must stay up meanwhile).
+fn wait_http_ok(proc: &mut Proc, log: &Path, addr: SocketAddr, path: &str, limit: Duration) {
+    let start = Instant::now();
+    loop {
+        proc.check_running(log);
+        if let Some((200, _)) = http_get(addr, path) {
+            return;
+        }
+        if start.elapsed() > limit {
+            let text = std::fs::read_to_string(log).unwrap_or_default();
+            panic!(
+                "{} did not answer 200 on {path} within {limit:?}; its output:\n{text}",
+                proc.name
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Finds a required program: `$env_var`, else the first of `candidates` that exists.
+fn required_program(env_var: &str, candidates: &[&str]) -> PathBuf {
+    if let Ok(p) = std::env::var(env_var) {
+        let p = PathBuf::from(p);
+        assert!(
+            p.exists(),
+            "{env_var}={} does not exist (the browser end-to-end test needs chromium and \
+             chromedriver: apt-get install -y --no-install-recommends chromium chromium-driver)",
+            p.display()
+        );
+        return p;
+    }
+    candidates
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .unwrap_or_else(|| {
+            panic!(
+                "the browser end-to-end test needs {} (looked for {}; set {env_var} to override). \
+                 Install it: apt-get install -y --no-install-recommends chromium chromium-driver",
+                candidates[0],
+                candidates.join(", ")
+            )
+        })
+}
+
+/// The cargo target dir (…/target), derived from the test binary's own path.
+fn target_dir() -> PathBuf {
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_shisaku"));
+    exe.parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("target"))
+}
+
+// ------------------------------------------------------------------ browser helpers
+
+struct Browser {
+    c: Client,
+    shots: PathBuf,
+}
+
+impl Browser {
+    async fn goto(&self, url: &str) {
+        self.c
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("goto {url}: {e}"));
+    }
+
+    async fn js(&self, script: &str) -> Value {
+        self.c
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    async fn screenshot(&self, name: &str) {
+        match self.c.screenshot().await {
+            Ok(png) => {
+                let path = self.shots.join(format!("{name}.png"));
+                std::fs::write(&path, png).expect("write screenshot");
+            }
+            Err(e) => eprintln!("screenshot {name} failed: {e}"),
+        }
+    }
+
+    /// Polls `script` (a function body returning a value) until `ok` accepts
+    /// its result; panics with `what` (and saves a screenshot) after [`WAIT`].
+    async fn until(&self, what: &str, script: &str, ok: impl Fn(&Value) -> bool) -> Value {
+        let start = Instant::now();
+        let mut last = Value::Null;
+        while start.elapsed() < WAIT {
+            if let Ok(v) = self.c.execute(script, vec![]).await {
+                if ok(&v) {
+                    return v;
+                }
+                last = v;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let url = self
+            .c
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        let main = self
+            .js("const m = document.querySelector('main'); return m ? m.innerText : document.body.innerText;")
+            .await;
+        self.screenshot("failure").await;
+        panic!(
+            "timed out waiting for: {what}\n  at {url}\n  last value: {last}\n  page text:\n{}",
+            main.as_str().unwrap_or("")
+        );
+    }
+
+    /// Waits until `css` matches at least `n` elements; returns the count.
+    async fn until_count(&self, what: &str, css: &str, n: u64) -> u64 {
+        let script = format!("return document.querySelectorAll({}).length;", json!(css));
+        self.until(what, &script, |v| v.as_u64().unwrap_or(0) >= n)
+            .await
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    async fn find(&self, css: &str) -> Element {
+        self.c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.unwrap_or_default()
+    }
+
+    async fn url(&self) -> String {
+        self.c.current_url().await.expect("current url").to_string()
+    }
+}
+
+fn key(k: Key) -> String {
+    k.to_string()
+}
+
+fn decoded(url: &str) -> String {
+    percent_encoding::percent_decode_str(url)
+        .decode_utf8_lossy()
+        .replace('+', " ")
+}
+
+// ------------------------------------------------------------------ the test
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_end_to_end() {
+    let started = Instant::now();
+    let chromedriver = required_program("CHROMEDRIVER", &["/usr/bin/chromedriver"]);
+    let chrome = required_program(
+        "CHROME_BIN",
+        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+    );
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let shots = target_dir().join("e2e-screenshots");
+    std::fs::create_dir_all(&shots).expect("create the screenshot folder");
+    for old in std::fs::read_dir(&shots).into_iter().flatten().flatten() {
+        if old.path().extension().is_some_and(|e| e == "png") {
+            let _ = std::fs::remove_file(old.path());
+        }
+    }
+
+    // two static "other sites" embedding the widget: one allowed by CORS, one not
+    let allowed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let refused = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let allowed_origin = format!("http://{}", allowed.local_addr().unwrap());
+    let refused_origin = format!("http://{}", refused.local_addr().unwrap());
+
+    // the service, on the fixture corpus
+    let api_addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let base = format!("http://{api_addr}");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/e2e/manifest.toml");
+    let server_log = tmp.path().join("shisaku.log");
+    let mut server = Proc::spawn(
+        "shisaku serve",
+        Command::new(env!("CARGO_BIN_EXE_shisaku"))
+            .arg("--manifest")
+            .arg(&manifest)
+            .arg("--index")
+            .arg(tmp.path().join("index"))
+            .args(["serve", "--addr", &api_addr.to_string()])
+            .args(["--cors-origin", &allowed_origin])
+            .env("RUST_LOG", "warn"),
+        &server_log,
+    );
+
+    // chromedriver
+    let wd_addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let wd_log = tmp.path().join("chromedriver.log");
+    let mut driver = Proc::spawn(
+        "chromedriver",
+        Command::new(&chromedriver).arg(format!("--port={}", wd_addr.port())),
+        &wd_log,
+    );
+
+    for (listener, origin) in [(allowed, &allowed_origin), (refused, &refused_origin)] {
+        let page = widget_page(&base, origin);
+        let app = axum::Router::new().route(
+            "/",
+            axum::routing::get(move || {
+                let page = page.clone();
+                async move { axum::response::Html(page) }
+            }),
+        );
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+    }
+
+    wait_http_ok(
+        &mut driver,
+        &wd_log,
+        wd_addr,
+        "/status",
+        Duration::from_secs(20),
+    );
+    wait_http_ok(
+        &mut server,
+        &server_log,
+        api_addr,
+        "/readyz",
+        Duration::from_secs(90),
+    );
+    let ready_at = started.elapsed();
+
+    let user_data = tmp.path().join("chrome-profile");
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chrome,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--hide-scrollbars",
+                "--lang=ja", "--window-size=1280,1400",
+                format!("--user-data-dir={}", user_data.display()),
+            ]
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://{wd_addr}"))
+        .await
+        .unwrap_or_else(|e| {
+            let text = std::fs::read_to_string(&wd_log).unwrap_or_default();
+            panic!("could not open a Chromium session through chromedriver: {e}\n{text}")
+        });
+    let client = c.clone();
+    let b = Browser { c, shots };
+    let urls = (base.clone(), allowed_origin.clone(), refused_origin.clone());
+
+    // the scenarios run as a task so that a failing one still lets the
+    // session close (which quits Chromium) before the panic is passed on
+    let scenarios = tokio::spawn(async move {
+        let (base, allowed_origin, refused_origin) = urls;
+        search_with_suggestions_and_facets(&b, &base).await;
+        synonyms_and_pagination(&b, &base).await;
+        search_errors_and_escaping(&b, &base).await;
+        measure_page_and_related(&b, &base).await;
+        overlaps_page(&b, &base).await;
+        similar_page(&b, &base).await;
+        widget_on_allowed_origin(&b, &base, &allowed_origin).await;
+        widget_on_refused_origin(&b, &refused_origin).await;
+        narrow_window(&b, &base).await;
+    });
+    let outcome = tokio::time::timeout(Duration::from_secs(240), scenarios).await;
+    let _ = client.close().await;
+    drop(driver);
+    drop(server);
+    match outcome {
+        Err(_) => panic!("the browser scenarios took longer than 240 s"),
+        Ok(Err(e)) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Ok(Err(e)) => panic!("the browser scenarios did not finish: {e}"),
+        Ok(Ok(())) => {}
+    }
+    eprintln!(
+        "browser end-to-end: ready after {:.1} s, all scenarios after {:.1} s",
+        ready_at.as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// The HTML page of another site that embeds the widget with one tag.
+fn widget_page(base: &str, origin: &str) -> String {
+    format!(
+        r##"<!doctype html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<title>庁内ポータル（{origin}）</title>
+<style>
+  /* hostile page styles: none of this may reach the widget */
+  * {{ color: rgb(255, 0, 0) !important; font-family: serif; }}
+  a {{ text-decoration: line-through; }}
+  ul, li {{ display: inline; margin: 0; padding: 0; }}
+  input {{ border: 5px dashed green; }}
+  body {{ margin: 2rem; }}
+</style>
+</head>
+<body>
+<h1>庁内ポータル</h1>
+<p id="outside">このページは別のオリジン {origin} から配信されています。</p>
+<ul id="page-list"><li>ページ自身のリスト</li></ul>
+<div id="box"></div>
+<script src="{base}/widget.js" data-target="#box" data-placeholder="施策を検索" data-limit="3"></script>
+</body>
+</html>"##
+    )
+}
+
+// ------------------------------------------------------------------ scenarios
+
+/// Type a query: suggestions (keyboard: ↓, Esc, Enter), results, facet counts;
+/// a facet narrows the results and counts; the URL carries the state through
+/// back, forward and reload.
+async fn search_with_suggestions_and_facets(b: &Browser, base: &str) {
+    b.goto(&format!("{base}/")).await;
+    assert_eq!(b.js("return document.documentElement.lang;").await, "ja");
+    // the empty query lists everything, with facets
+    b.until_count("all measures listed", "#results .hit", 10)
+        .await;
+    let q = b.find("#q").await;
+    assert_eq!(q.attr("role").await.unwrap().as_deref(), Some("combobox"));
+    let label = b.text("label[for=q]").await;
+    assert_eq!(label, "検索語");
+
+    // a long facet folds after 8 values; the button shows the rest
+    let pillars = "return document.querySelectorAll('#facet-pillar input').length;";
+    assert_eq!(b.js(pillars).await, 8);
+    let more = b.find("#facet-pillar .more").await;
+    assert_eq!(more.text().await.unwrap(), "さらに表示（全10件）");
+    more.click().await.unwrap();
+    assert_eq!(b.js(pillars).await, 10);
+    assert_eq!(
+        b.find("#facet-pillar .more")
+            .await
+            .attr("aria-expanded")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+
+    // suggestions by reading: げーと → ゲートキーパー
+    q.send_keys("げーと").await.unwrap();
+    b.until_count(
+        "suggestions for げーと",
+        "#suggestions:not([hidden]) [role=option]",
+        1,
+    )
+    .await;
+    assert_eq!(
+        q.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("true")
+    );
+    let first = b.text("#suggestion-0 .suggestion-text").await;
+    assert_eq!(first, "ゲートキーパー");
+    b.screenshot("search-suggestions").await;
+    q.send_keys(&key(Key::Down)).await.unwrap();
+    assert_eq!(
+        q.attr("aria-activedescendant").await.unwrap().as_deref(),
+        Some("suggestion-0")
+    );
+    assert_eq!(
+        b.find("#suggestion-0")
+            .await
+            .attr("aria-selected")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    q.send_keys(&key(Key::Escape)).await.unwrap();
+    b.until(
+        "Esc closes the suggestions",
+        "return document.getElementById('suggestions').hidden;",
+        |v| v == &Value::Bool(true),
+    )
+    .await;
+    q.send_keys(&key(Key::Down)).await.unwrap();
+    q.send_keys(&key(Key::Enter)).await.unwrap();
+    b.until(
+        "Enter on a suggestion searches for it",
+        "return document.getElementById('q').value;",
+        |v| v == "ゲートキーパー",
+    )
+    .await;
+    b.until(
+        "results for ゲートキーパー",
+        "const h = document.querySelector('#results .hit-title mark'); return h ? h.textContent : null;",
+        |v| v.as_str().is_some_and(|s| s.contains("ゲートキーパー")),
+    )
+    .await;
+    assert!(decoded(&b.url().await).contains("q=ゲートキーパー"));
+
+    // a typed query with Enter; the facet sidebar shows Japanese labels and counts
+    q.clear().await.unwrap();
+    q.send_keys("相談").await.unwrap();
+    b.until_count(
+        "suggestions for 相談",
+        "#suggestions:not([hidden]) [role=option]",
+        1,
+    )
+    .await;
+    q.send_keys(&key(Key::Escape)).await.unwrap();
+    q.send_keys(&key(Key::Enter)).await.unwrap();
+    b.until(
+        "6 results for 相談",
+        "return document.getElementById('result-status').textContent;",
+        |v| v.as_str().is_some_and(|s| s.starts_with("6件中")),
+    )
+    .await;
+    let legends = b
+        .js("return [...document.querySelectorAll('#facet-groups legend')].map(l => l.textContent);")
+        .await;
+    for want in ["計画", "計画の種類", "自治体", "担当部署", "階層"] {
+        assert!(
+            legends.as_array().unwrap().iter().any(|l| l == want),
+            "facet {want} missing from {legends}"
+        );
+    }
+    let kinds = b
+        .js("return [...document.querySelectorAll('#facet-plan_kind .facet-value')].map(l => l.textContent);")
+        .await;
+    assert!(
+        kinds.as_array().unwrap().iter().any(|k| k == "自殺対策"),
+        "{kinds}"
+    );
+    let levels = b
+        .js("return [...document.querySelectorAll('#facet-level .facet-value')].map(l => l.textContent);")
+        .await;
+    assert!(
+        levels.as_array().unwrap().iter().any(|k| k == "取組"),
+        "{levels}"
+    );
+    let count_of = r#"const i = document.querySelector('input[data-facet="municipality"][data-value="さくら市"]');
+        return i ? i.closest('li').querySelector('.count').textContent : null;"#;
+    assert_eq!(b.js(count_of).await, "4件");
+    // results show plan badge, level, departments and 出典
+    let hit = b.text("#results .hit").await;
+    assert!(hit.contains("出典: "), "{hit}");
+    b.screenshot("search-results").await;
+
+    // apply a facet from the keyboard: focus the checkbox, press Space
+    let dept = b
+        .find(r#"input[data-facet="department"][data-value="健康福祉局"]"#)
+        .await;
+    b.js(r#"document.querySelector('input[data-facet="department"][data-value="健康福祉局"]').focus();"#)
+        .await;
+    dept.send_keys(" ").await.unwrap();
+    b.until(
+        "the department facet narrows the results",
+        "return document.getElementById('result-status').textContent;",
+        |v| v.as_str().is_some_and(|s| s.starts_with("2件中")),
+    )
+    .await;
+    assert_eq!(
+        b.js(count_of).await,
+        "2件",
+        "facet counts follow the filter"
+    );
+    let focused = b
+        .js("return document.activeElement.dataset.value || null;")
+        .await;
+    assert_eq!(
+        focused, "健康福祉局",
+        "focus stays on the checkbox after the update"
+    );
+    let outline = b
+        .js("return getComputedStyle(document.activeElement).outlineStyle;")
+        .await;
+    assert_ne!(outline, "none", "focused checkbox shows an outline");
+    assert!(decoded(&b.url().await).contains("department=健康福祉局"));
+    let chips = b.text("#selected-filters").await;
+    assert!(chips.contains("担当部署: 健康福祉局"), "{chips}");
+    // a second value of the same facet is an OR (repeated parameter)
+    b.find(r#"input[data-facet="department"][data-value="市民局"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.until(
+        "two departments: OR",
+        "return document.getElementById('result-status').textContent;",
+        |v| v.as_str().is_some_and(|s| s.starts_with("3件中")),
+    )
+    .await;
+    let url = decoded(&b.url().await);
+    assert!(
+        url.contains("department=健康福祉局&department=市民局"),
+        "{url}"
+    );
+    b.screenshot("search-facets").await;
+
+    // back, forward, reload
+    b.c.back().await.unwrap();
+    b.until(
+        "back: one department again",
+        "return document.getElementById('result-status').textContent;",
+        |v| v.as_str().is_some_and(|s| s.starts_with("2件中")),
+    )
+    .await;
+    b.c.back().await.unwrap();
+    b.until(
+        "back: no facet",
+        "return document.getElementById('result-status').textContent;",
+        |v| v.as_str().is_some_and(|s| s.starts_with("6件中")),
+    )
+    .await;
+    b.c.forward().await.unwrap();
+    b.until(
+        "forward: one department",
+        "return document.getElementById('result-status').textContent;",
+        |v| v.as_str().is_some_and(|s| s.starts_with("2件中")),
+    )
+    .await;
+    b.c.refresh().await.unwrap();
+    b.until(
+        "reload keeps query and facet",
+        r#"const i = document.querySelector('input[data-facet="department"][data-value="健康福祉局"]');
+           return [document.getElementById('q').value, !!(i && i.checked),
+                   document.getElementById('result-status').textContent];"#,
+        |v| v[0] == "相談" && v[1] == true && v[2].as_str().is_some_and(|s| s.starts_with("2件中")),
+    )
+    .await;
+
+    // sort and the synonyms toggle are part of the state too
+    b.find("#sort")
+        .await
+        .select_by_value("document")
+        .await
+        .unwrap();
+    b.until("sort in the URL", "return location.search;", |v| {
+        v.as_str().is_some_and(|s| s.contains("sort=document"))
+    })
+    .await;
+    b.find("#synonyms").await.click().await.unwrap();
+    b.until("synonyms off in the URL", "return location.search;", |v| {
+        v.as_str().is_some_and(|s| s.contains("synonyms=off"))
+    })
+    .await;
+}
+
+/// The applied synonym expansions are shown and switch off with the toggle;
+/// pages are links that keep the rest of the state.
+async fn synonyms_and_pagination(b: &Browser, base: &str) {
+    b.goto(&format!(
+        "{base}/?q=%E9%85%8D%E5%81%B6%E8%80%85%E7%AD%89%E3%81%8B%E3%82%89%E3%81%AE%E6%9A%B4%E5%8A%9B"
+    ))
+    .await;
+    let exp = b
+        .until(
+            "the synonym expansion shown",
+            "return document.getElementById('expansions').textContent;",
+            |v| v.as_str().is_some_and(|s| !s.is_empty()),
+        )
+        .await;
+    let exp = exp.as_str().unwrap();
+    assert!(
+        exp.starts_with("同義語展開: 配偶者等からの暴力 → ") && exp.contains("配偶者暴力"),
+        "{exp}"
+    );
+    b.find("#synonyms").await.click().await.unwrap();
+    b.until(
+        "no expansion with synonyms off",
+        "return [location.search.includes('synonyms=off'), document.getElementById('expansions').textContent];",
+        |v| v[0] == true && v[1] == "",
+    )
+    .await;
+
+    b.goto(&format!("{base}/?per_page=5&sort=document")).await;
+    b.until(
+        "page 1 of 3",
+        "return document.getElementById('result-status').textContent;",
+        |v| v.as_str().is_some_and(|s| s.starts_with("13件中 1〜5件目")),
+    )
+    .await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('#pager a').length;")
+            .await,
+        4
+    );
+    b.find("#pager a[aria-label='次のページ']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.until(
+        "page 2",
+        "return document.getElementById('result-status').textContent;",
+        |v| {
+            v.as_str()
+                .is_some_and(|s| s.starts_with("13件中 6〜10件目"))
+        },
+    )
+    .await;
+    let search = b.js("return location.search;").await;
+    let search = search.as_str().unwrap();
+    assert!(
+        search.contains("page=2")
+            && search.contains("per_page=5")
+            && search.contains("sort=document"),
+        "{search}"
+    );
+    let current = b.text("#pager a[aria-current=page]").await;
+    assert_eq!(current, "2");
+    b.screenshot("search-pagination").await;
+}
+
+/// API errors show as Japanese messages, never a blank page; titles with
+/// markup characters are shown as text.
+async fn search_errors_and_escaping(b: &Browser, base: &str) {
+    b.goto(&format!("{base}/?q=%E7%9B%B8%E8%AB%87&per_page=1000"))
+        .await;
+    let err = b
+        .until(
+            "the API's error shown",
+            "const e = document.querySelector('#search-error .error'); return e ? e.textContent : null;",
+            |v| v.is_string(),
+        )
+        .await;
+    let err = err.as_str().unwrap();
+    assert!(err.starts_with("検索できませんでした: per_page"), "{err}");
+    b.screenshot("search-error").await;
+
+    b.goto(&format!("{base}/measure/no-such-measure")).await;
+    let err = b
+        .until(
+            "a missing measure explained",
+            "const e = document.querySelector('main .error'); return e ? e.textContent : null;",
+            |v| v.is_string(),
+        )
+        .await;
+    assert!(
+        err.as_str()
+            .unwrap()
+            .starts_with("施策を表示できませんでした: "),
+        "{err}"
+    );
+
+    // a title containing <b> and & is text, not markup
+    b.goto(&format!("{base}/?q=%E6%83%85%E5%A0%B1%E7%99%BA%E4%BF%A1"))
+        .await;
+    b.until_count("results for 情報発信", "#results .hit", 1)
+        .await;
+    let title = b.text("#results .hit-title").await;
+    assert!(title.contains("<b>強調</b> & 周知"), "{title}");
+    assert_eq!(
+        b.js("return document.querySelectorAll('#results b').length;")
+            .await,
+        0
+    );
+}
+
+/// The measure page shows every field and 出典; related measures link to
+/// their pages; the same-plan toggle widens the list.
+async fn measure_page_and_related(b: &Browser, base: &str) {
+    b.goto(&format!(
+        "{base}/?q=%E3%82%B2%E3%83%BC%E3%83%88%E3%82%AD%E3%83%BC%E3%83%91%E3%83%BC"
+    ))
+    .await;
+    b.until_count("results for ゲートキーパー", "#results .hit", 1)
+        .await;
+    b.find(r#"#results a[href="/measure/sakura-suicide-gatekeeper"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    let prov = b
+        .until(
+            "出典 on the measure page",
+            "const p = document.getElementById('provenance'); return p ? p.textContent : null;",
+            |v| v.is_string(),
+        )
+        .await;
+    assert_eq!(prov, "出典: suicide.jsonl、行 1");
+    assert_eq!(b.text("h1").await, "ゲートキーパー養成講座の開催");
+    let fields = b.text(".fields").await;
+    for want in [
+        "さくら市自殺対策計画",
+        "自殺対策",
+        "基本施策1 地域におけるネットワークの強化",
+        "健康福祉局",
+        "精神保健福祉室",
+        "P.12",
+    ] {
+        assert!(
+            fields.contains(want),
+            "{want} missing from the fields:\n{fields}"
+        );
+    }
+    let heads = b
+        .js("return [...document.querySelectorAll('table.progress thead th')].map(t => t.textContent);")
+        .await;
+    assert_eq!(
+        heads,
+        json!(["年度", "実施状況", "評価", "達成度", "今後の計画", "課題"])
+    );
+    let progress = b.text("table.progress tbody").await;
+    assert!(
+        progress.contains("令和3年度") && progress.contains("市職員向け講座を3回開催"),
+        "{progress}"
+    );
+    let indicators = b.text("table.indicators").await;
+    assert!(
+        indicators.contains("ゲートキーパー養成数") && indicators.contains("1,000人"),
+        "{indicators}"
+    );
+
+    // related measures in other plans, with score and shared terms
+    b.until_count("related measures", "#related-list .related-item", 1)
+        .await;
+    let first = b.text("#related-list .related-item").await;
+    assert!(first.contains("地域の見守り人材の育成"), "{first}");
+    assert!(first.contains("類似度"), "{first}");
+    assert!(
+        b.until_count("shared-term chips", "#related-list .chip", 1)
+            .await
+            >= 1,
+        "shared terms shown"
+    );
+    let own_plan = "return [...document.querySelectorAll('#related-list a')].filter(a => a.getAttribute('href').startsWith('/measure/sakura-suicide-')).length;";
+    assert_eq!(b.js(own_plan).await, 0, "other plans only by default");
+    b.screenshot("measure").await;
+
+    b.find("#all-plans").await.click().await.unwrap();
+    b.until("same-plan measures included", own_plan, |v| {
+        v.as_u64().unwrap_or(0) >= 1
+    })
+    .await;
+    assert!(b.url().await.ends_with("?all_plans=on"));
+    b.find("#all-plans").await.click().await.unwrap();
+    b.until("back to other plans only", own_plan, |v| v == 0)
+        .await;
+
+    // follow the related link
+    b.find(r#"#related-list a[href="/measure/momiji-welfare-watch"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.until(
+        "the related measure's page",
+        "const h = document.getElementById('measure-title'); return h ? h.textContent : null;",
+        |v| v == "地域の見守り人材の育成",
+    )
+    .await;
+    assert!(b.url().await.ends_with("/measure/momiji-welfare-watch"));
+    let fields = b.text(".fields").await;
+    assert!(
+        fields.contains("主な活動の単位") && fields.contains("校区"),
+        "{fields}"
+    );
+    b.until_count(
+        "related back to the gatekeeper course",
+        r#"#related-list a[href="/measure/sakura-suicide-gatekeeper"]"#,
+        1,
+    )
+    .await;
+
+    // implementing bodies ◎/○
+    b.goto(&format!("{base}/measure/momiji-welfare-salon"))
+        .await;
+    let bodies = b.text(".fields .bodies").await;
+    assert!(
+        bodies.contains("◎ 社会福祉協議会") && bodies.contains("○ 自治会"),
+        "{bodies}"
+    );
+    b.screenshot("measure-bodies").await;
+}
+
+/// The overlap page draws the plan × plan matrix, lists clusters and pairs,
+/// follows the threshold, and links the CSV.
+async fn overlaps_page(b: &Browser, base: &str) {
+    b.goto(&format!("{base}/overlaps")).await;
+    b.until_count("the heat map", "svg#overlap-matrix .cell rect", 9)
+        .await;
+    let labels = b
+        .js("return [...document.querySelectorAll('#overlap-matrix .row-label')].map(t => t.textContent);")
+        .await;
+    assert_eq!(
+        labels,
+        json!([
+            "さくら市男女共同参画計画",
+            "さくら市自殺対策計画",
+            "もみじ町地域福祉計画"
+        ])
+    );
+    let cells = b
+        .js("return [...document.querySelectorAll('#overlap-matrix .cell text')].map(t => t.textContent);")
+        .await;
+    assert_eq!(cells, json!(["—", "1", "2", "1", "—", "0", "2", "0", "—"]));
+    assert_eq!(
+        b.find("#threshold")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("0.35")
+    );
+    b.until_count(
+        "a cluster with linked measures",
+        "#clusters .cluster a[href^='/measure/']",
+        4,
+    )
+    .await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('#pairs tbody tr').length;")
+            .await,
+        3
+    );
+    let csv = b
+        .find("#csv-link")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        csv.starts_with("/api/overlaps?") && csv.contains("format=csv"),
+        "{csv}"
+    );
+    let head = b
+        .until(
+            "the CSV downloads",
+            "if (!window.__csv) { window.__csv = 'pending'; fetch(document.getElementById('csv-link').href).then(r => r.arrayBuffer()).then(b => window.__csv = [...new Uint8Array(b).slice(0, 3)].join(',') + '|' + new TextDecoder().decode(b)); } return window.__csv;",
+            |v| v.as_str().is_some_and(|s| s != "pending"),
+        )
+        .await;
+    // UTF-8 with BOM (for Excel), Japanese headers
+    assert!(
+        head.as_str().unwrap().starts_with("239,187,191|類似度,"),
+        "{head}"
+    );
+    b.screenshot("overlaps").await;
+
+    let t = b.find("#threshold").await;
+    t.clear().await.unwrap();
+    t.send_keys("0.5").await.unwrap();
+    t.send_keys(&key(Key::Enter)).await.unwrap();
+    b.until(
+        "a higher threshold keeps one pair",
+        "return document.querySelectorAll('#pairs tbody tr').length;",
+        |v| v == 1,
+    )
+    .await;
+    assert!(b.url().await.ends_with("/overlaps?threshold=0.5"));
+    let csv = b
+        .find("#csv-link")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(csv.contains("threshold=0.5"), "{csv}");
+}
+
+/// The wording-reuse page marks the shared spans of the closest sentences.
+async fn similar_page(b: &Browser, base: &str) {
+    b.goto(&format!("{base}/similar")).await;
+    b.find("#similar-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let empty = b.text("#similar-results .error").await;
+    assert_eq!(empty, "文章を入力してください。");
+    let draft = b.find("#draft").await;
+    draft
+        .send_keys("生活の悩みに関する相談窓口を一覧にしたリーフレットを作成する。\nまったく新しい取組として宇宙開発を進める。")
+        .await
+        .unwrap();
+    b.find("#similar-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.until_count("two draft sentences", "#similar-results .sentence", 2)
+        .await;
+    b.until_count("marked matches", "#similar-results .match-text mark", 1)
+        .await;
+    let link = b
+        .js("const a = document.querySelector('#similar-results .match a[href^=\"/measure/\"]'); return a ? a.getAttribute('href') : null;")
+        .await;
+    assert!(link.is_string(), "a match links to its measure");
+    let first = b.text("#similar-results .match").await;
+    assert!(
+        first.contains("類似度") && first.contains("出典: "),
+        "{first}"
+    );
+    b.screenshot("similar").await;
+}
+
+/// The widget on a page of an allowed origin: results from the service,
+/// keyboard navigation, no style leaks either way.
+async fn widget_on_allowed_origin(b: &Browser, base: &str, origin: &str) {
+    b.goto(&format!("{origin}/")).await;
+    let host = b.find("#box").await;
+    let root = host
+        .shadow_root()
+        .await
+        .expect("the widget renders in a shadow root");
+    let input = root.find(Locator::Css("input")).await.unwrap();
+    assert_eq!(
+        input.attr("placeholder").await.unwrap().as_deref(),
+        Some("施策を検索")
+    );
+    input.send_keys("相談").await.unwrap();
+    let options = "const r = document.querySelector('#box').shadowRoot; return r.querySelectorAll('[role=option] a').length;";
+    b.until("widget results", options, |v| v.as_u64().unwrap_or(0) >= 3)
+        .await;
+    let hrefs = b
+        .js("return [...document.querySelector('#box').shadowRoot.querySelectorAll('[role=option] a')].map(a => a.href);")
+        .await;
+    let hrefs: Vec<&str> = hrefs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        hrefs.len(),
+        4,
+        "data-limit=3 results and the see-all link: {hrefs:?}"
+    );
+    assert!(
+        hrefs[..3]
+            .iter()
+            .all(|h| h.starts_with(&format!("{base}/measure/"))),
+        "{hrefs:?}"
+    );
+    assert!(hrefs[3].starts_with(&format!("{base}/?q=")), "{hrefs:?}");
+    // styles: the page's red does not reach the widget; the widget's do not reach the page
+    let colors = b
+        .js(r#"const r = document.querySelector('#box').shadowRoot;
+               return [getComputedStyle(r.querySelector('[role=option] a')).color,
+                       getComputedStyle(r.querySelector('[role=option] a')).textDecorationLine,
+                       getComputedStyle(r.querySelector('input')).color,
+                       getComputedStyle(r.querySelector('input')).borderTopStyle,
+                       getComputedStyle(r.querySelector('input')).fontFamily.startsWith('serif'),
+                       getComputedStyle(document.getElementById('outside')).color,
+                       getComputedStyle(document.querySelector('#page-list li')).paddingLeft];"#)
+        .await;
+    assert_eq!(
+        colors,
+        json!([
+            "rgb(29, 78, 216)",
+            "none",
+            "rgb(31, 41, 55)",
+            "solid",
+            false,
+            "rgb(255, 0, 0)",
+            "0px"
+        ])
+    );
+    b.screenshot("widget").await;
+    input.send_keys(&key(Key::Down)).await.unwrap();
+    assert_eq!(
+        input
+            .attr("aria-activedescendant")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("r0")
+    );
+    input.send_keys(&key(Key::Enter)).await.unwrap();
+    b.until(
+        "Enter opens the measure page on the service",
+        "return location.href;",
+        |v| {
+            v.as_str()
+                .is_some_and(|u| u.starts_with(&format!("{base}/measure/")))
+        },
+    )
+    .await;
+    b.until_count("the measure page", "#provenance", 1).await;
+}
+
+/// The widget on a page of an origin the server does not allow: an error
+/// line, no results.
+async fn widget_on_refused_origin(b: &Browser, origin: &str) {
+    b.goto(&format!("{origin}/")).await;
+    let root = b.find("#box").await.shadow_root().await.unwrap();
+    let input = root.find(Locator::Css("input")).await.unwrap();
+    input.send_keys("相談").await.unwrap();
+    let err = b
+        .until(
+            "the widget reports the refusal",
+            "const e = document.querySelector('#box').shadowRoot.querySelector('.err'); return e && !e.hidden ? e.textContent : null;",
+            |v| v.is_string(),
+        )
+        .await;
+    assert!(
+        err.as_str().unwrap().starts_with("検索できませんでした"),
+        "{err}"
+    );
+    let n = b
+        .js("return document.querySelector('#box').shadowRoot.querySelectorAll('[role=option]').length;")
+        .await;
+    assert_eq!(n, 0, "no results on a refused origin");
+    b.screenshot("widget-refused").await;
+}
+
+/// At 640 CSS px wide (a 1280 px window at 200 % zoom) the pages reflow:
+/// nothing scrolls sideways.
+async fn narrow_window(b: &Browser, base: &str) {
+    b.c.set_window_size(640, 1200).await.unwrap();
+    let overflow =
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;";
+    b.goto(&format!("{base}/?q=%E7%9B%B8%E8%AB%87")).await;
+    b.until_count("results at 640 px", "#results .hit", 1).await;
+    assert_eq!(
+        b.js(overflow).await,
+        0,
+        "search page scrolls sideways at 640 px"
+    );
+    b.screenshot("search-narrow").await;
+    b.goto(&format!("{base}/measure/sakura-suicide-gatekeeper"))
+        .await;
+    b.until_count("measure at 640 px", "#provenance", 1).await;
+    assert_eq!(
+        b.js(overflow).await,
+        0,
+        "measure page scrolls sideways at 640 px"
+    );
+    b.screenshot("measure-narrow").await;
+    b.goto(&format!("{base}/overlaps")).await;
+    b.until_count("overlaps at 640 px", "svg#overlap-matrix", 1)
+        .await;
+    assert_eq!(
+        b.js(overflow).await,
+        0,
+        "overlap page scrolls sideways at 640 px"
+    );
+    b.screenshot("overlaps-narrow").await;
+}
