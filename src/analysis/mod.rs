@@ -247,6 +247,16 @@ impl Analyzer {
         parts
     }
 
+    /// The word-field terms of `text` with their positions relative to the
+    /// first one (stop words leave gaps), for phrase queries.
+    pub fn phrase(&self, text: &str) -> Vec<(usize, String)> {
+        let toks: Vec<AnalyzedToken> = self.analyze(text).into_iter().filter(|t| !t.stop).collect();
+        let first = toks.first().map(|t| t.position).unwrap_or(0);
+        toks.into_iter()
+            .map(|t| (t.position - first, t.term))
+            .collect()
+    }
+
     /// The word-field terms of `text` (what the index and the query parser see).
     pub fn terms(&self, text: &str) -> Vec<String> {
         self.analyze(text)

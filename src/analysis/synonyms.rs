@@ -12,6 +12,9 @@ use super::Analyzer;
 pub struct SynonymGroup {
     pub members: Vec<String>,
     pub terms: Vec<Vec<String>>,
+    /// The members' terms with their positions relative to the first term,
+    /// so a phrase keeps the gaps of dropped particles (配偶者等からの暴力).
+    pub phrases: Vec<Vec<(usize, String)>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -40,7 +43,12 @@ impl Synonyms {
                     i + 1
                 ));
             }
-            let terms: Vec<Vec<String>> = members.iter().map(|m| analyzer.terms(m)).collect();
+            let phrases: Vec<Vec<(usize, String)>> =
+                members.iter().map(|m| analyzer.phrase(m)).collect();
+            let terms: Vec<Vec<String>> = phrases
+                .iter()
+                .map(|p| p.iter().map(|(_, t)| t.clone()).collect())
+                .collect();
             if let Some(bad) = members.iter().zip(&terms).find(|(_, t)| t.is_empty()) {
                 return Err(format!(
                     "line {}: {:?} has no searchable term",
@@ -52,7 +60,11 @@ impl Synonyms {
             for t in &terms {
                 s.by_terms.entry(t.clone()).or_default().push(gi);
             }
-            s.groups.push(SynonymGroup { members, terms });
+            s.groups.push(SynonymGroup {
+                members,
+                terms,
+                phrases,
+            });
         }
         Ok(s)
     }
@@ -64,11 +76,30 @@ impl Synonyms {
     /// The other members (as term sequences) of every group containing
     /// exactly the term sequence `terms`, without duplicates.
     pub fn alternatives(&self, terms: &[String]) -> Vec<Vec<String>> {
-        let mut out: Vec<Vec<String>> = Vec::new();
+        self.alternative_phrases(terms)
+            .into_iter()
+            .map(|p| p.into_iter().map(|(_, t)| t).collect())
+            .collect()
+    }
+
+    /// The member as written in the table whose phrase is `phrase`.
+    pub fn member_for(&self, phrase: &[(usize, String)]) -> Option<String> {
+        self.groups.iter().find_map(|g| {
+            g.phrases
+                .iter()
+                .position(|p| p.as_slice() == phrase)
+                .map(|i| g.members[i].clone())
+        })
+    }
+
+    /// Like [`Synonyms::alternatives`], with each term's relative position.
+    pub fn alternative_phrases(&self, terms: &[String]) -> Vec<Vec<(usize, String)>> {
+        let mut out: Vec<Vec<(usize, String)>> = Vec::new();
         for &gi in self.by_terms.get(terms).into_iter().flatten() {
-            for t in &self.groups[gi].terms {
-                if t.as_slice() != terms && !out.contains(t) {
-                    out.push(t.clone());
+            let g = &self.groups[gi];
+            for (t, p) in g.terms.iter().zip(&g.phrases) {
+                if t.as_slice() != terms && !out.contains(p) {
+                    out.push(p.clone());
                 }
             }
         }

@@ -192,7 +192,9 @@ impl Profiles {
                 .into_iter()
                 .map(|(t, f)| {
                     let id = term_ids[&t];
-                    let idf = ((n as f32 + 1.0) / df[id as usize] as f32).ln().powf(IDF_POWER);
+                    let idf = ((n as f32 + 1.0) / df[id as usize] as f32)
+                        .ln()
+                        .powf(IDF_POWER);
                     (id, (1.0 + f.ln().max(0.0)) * idf)
                 })
                 .filter(|(_, w)| *w > 0.0)

@@ -268,10 +268,13 @@ fn atom_query(
                 let one = vec![(0, t.clone())];
                 let mut options = in_fields(&wf, &one, 1.0);
                 if synonyms && terms.len() > 1 {
-                    for alt in analyzer.synonyms().alternatives(std::slice::from_ref(t)) {
-                        options.extend(in_fields(&wf, &plain_seq(&alt), SYNONYM));
+                    for alt in analyzer
+                        .synonyms()
+                        .alternative_phrases(std::slice::from_ref(t))
+                    {
+                        options.extend(in_fields(&wf, &alt, SYNONYM));
                         note_expansion(expansions, t, &alt);
-                        highlight.terms.extend(alt);
+                        highlight.terms.extend(alt.into_iter().map(|(_, t)| t));
                     }
                 }
                 per_term.push(any_of(options));
@@ -298,10 +301,10 @@ fn atom_query(
                 ways.push(all_terms);
             }
             if synonyms {
-                for alt in analyzer.synonyms().alternatives(&terms) {
-                    ways.extend(in_fields(&wf, &plain_seq(&alt), SYNONYM));
+                for alt in analyzer.synonyms().alternative_phrases(&terms) {
+                    ways.extend(in_fields(&wf, &alt, SYNONYM));
                     note_expansion(expansions, &atom.text, &alt);
-                    highlight.terms.extend(alt);
+                    highlight.terms.extend(alt.into_iter().map(|(_, t)| t));
                 }
             }
         }
@@ -330,8 +333,11 @@ fn atom_query(
     Ok(any_of(ways))
 }
 
-fn note_expansion(expansions: &mut Vec<Expansion>, word: &str, alt: &[String]) {
-    let alt = alt.join("");
+fn note_expansion(expansions: &mut Vec<Expansion>, word: &str, alt: &[(usize, String)]) {
+    let alt = Analyzer::shared()
+        .synonyms()
+        .member_for(alt)
+        .unwrap_or_else(|| alt.iter().map(|(_, t)| t.as_str()).collect());
     match expansions.iter_mut().find(|e| e.word == word) {
         Some(e) if !e.synonyms.contains(&alt) => e.synonyms.push(alt),
         Some(_) => {}
