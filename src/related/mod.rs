@@ -309,11 +309,20 @@ impl Profiles {
             }
         }
         shared.sort_by(|x, y| y.1.total_cmp(&x.1));
-        shared
-            .into_iter()
-            .take(k)
-            .map(|(t, _)| self.terms[t as usize].clone())
-            .collect()
+        // a compound's parts (ゲート, キーパー) say nothing the compound does not
+        let mut out: Vec<String> = Vec::new();
+        for (t, _) in shared {
+            let term = &self.terms[t as usize];
+            if out.iter().any(|o| o.contains(term.as_str())) {
+                continue;
+            }
+            out.retain(|o| !term.contains(o.as_str()));
+            out.push(term.clone());
+            if out.len() == k {
+                break;
+            }
+        }
+        out
     }
 
     /// Links of every measure (`limit` each), computed on all cores.
