@@ -6,8 +6,11 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+
+use lru::LruCache;
 
 use serde::{Deserialize, Serialize};
 
@@ -85,7 +88,13 @@ pub struct Engine {
     links: Vec<StoredLinks>,
     sentences: OnceLock<SentenceIndex>,
     suggester: OnceLock<Suggester>,
+    /// Recent search responses; an engine is immutable (a rebuild makes a new
+    /// one), so entries never go stale.
+    search_cache: Mutex<LruCache<String, SearchResponse>>,
 }
+
+/// Search responses kept per engine.
+pub const SEARCH_CACHE_ENTRIES: usize = 2048;
 
 /// A plan with its record counts, for `GET /api/plans`.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -190,6 +199,9 @@ impl Engine {
             links,
             sentences: OnceLock::new(),
             suggester: OnceLock::new(),
+            search_cache: Mutex::new(LruCache::new(
+                NonZeroUsize::new(SEARCH_CACHE_ENTRIES).expect("non-zero"),
+            )),
         }
     }
 
@@ -200,8 +212,24 @@ impl Engine {
             .ok_or_else(|| EngineError::UnknownId(id.to_string()))
     }
 
+    /// Runs a search, answering repeated requests from the cache.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
+        let key = req.cache_key();
+        if let Some(hit) = self.cache().get(&key) {
+            return Ok(hit.clone());
+        }
+        let res = search::search(&self.index, req)?;
+        self.cache().put(key, res.clone());
+        Ok(res)
+    }
+
+    /// Runs a search without the cache (benchmarks of the engine itself).
+    pub fn search_uncached(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
         Ok(search::search(&self.index, req)?)
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, LruCache<String, SearchResponse>> {
+        self.search_cache.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The most related measures of `id` (other plans unless `all_plans`).

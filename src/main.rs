@@ -131,6 +131,14 @@ struct ServeArgs {
     /// Longest time one request may take, in seconds.
     #[arg(long, default_value_t = 10, env = "SHISAKU_REQUEST_TIMEOUT")]
     request_timeout: u64,
+    /// Token for the admin endpoints (POST /api/admin/reindex); without it they are disabled.
+    /// Prefer the environment variable, so the token does not show in `ps`.
+    #[arg(long, env = "SHISAKU_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// Seconds between checks for an index generation built by `shisaku index`
+    /// while serving (0 = never check).
+    #[arg(long, default_value_t = 2, env = "SHISAKU_WATCH_SECONDS")]
+    watch_seconds: u64,
 }
 
 #[derive(clap::Args)]
@@ -213,10 +221,22 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     .filter(|o| !o.trim().is_empty())
                     .collect(),
                 request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
+                admin_token: args.admin_token.filter(|t| !t.is_empty()),
+                manifest: cli.manifest.clone(),
+                index_root: cli.index.clone(),
             };
-            let router = shisaku::api::app(shisaku::api::AppState::new(engine, config))?;
+            let state = shisaku::api::AppState::new(engine, config);
+            let router = shisaku::api::app(state.clone())?;
             let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(shisaku::api::serve(router, args.addr))?;
+            runtime.block_on(async move {
+                if args.watch_seconds > 0 {
+                    tokio::spawn(shisaku::api::watch_generations(
+                        state,
+                        std::time::Duration::from_secs(args.watch_seconds),
+                    ));
+                }
+                shisaku::api::serve(router, args.addr).await
+            })?;
         }
         Command::Search(args) => {
             let ix = shisaku::index::OpenIndex::open(&cli.index)?;

@@ -6,6 +6,7 @@
 //! Handlers are thin: they parse parameters, run the engine off the async
 //! runtime ([`run_blocking`]) and map errors in one place ([`error`]).
 
+mod admin;
 pub mod error;
 mod handlers;
 pub mod openapi;
@@ -13,6 +14,7 @@ pub mod params;
 mod ui;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -37,6 +39,11 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Longest time one request may run.
     pub request_timeout: Duration,
+    /// Bearer token of the admin endpoints; `None` disables them.
+    pub admin_token: Option<String>,
+    /// Manifest and index folder a reindex rebuilds (never taken from a request).
+    pub manifest: PathBuf,
+    pub index_root: PathBuf,
 }
 
 impl Default for Config {
@@ -44,6 +51,9 @@ impl Default for Config {
         Config {
             cors_origins: Vec::new(),
             request_timeout: Duration::from_secs(10),
+            admin_token: None,
+            manifest: PathBuf::from("seeds/manifest.toml"),
+            index_root: PathBuf::from("index"),
         }
     }
 }
@@ -53,6 +63,8 @@ impl Default for Config {
 pub struct AppState {
     engine: Arc<RwLock<Arc<Engine>>>,
     pub config: Arc<Config>,
+    /// Held while a reindex runs (one at a time).
+    pub reindexing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -60,6 +72,7 @@ impl AppState {
         AppState {
             engine: Arc::new(RwLock::new(Arc::new(engine))),
             config: Arc::new(config),
+            reindexing: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 
@@ -135,6 +148,7 @@ pub fn app(state: AppState) -> Result<Router, String> {
         .route("/api/facets", get(handlers::facets))
         .route("/healthz", get(handlers::healthz))
         .route("/readyz", get(handlers::readyz))
+        .route("/api/admin/reindex", post(admin::reindex))
         .route("/openapi.json", get(openapi::serve));
     let mut router = api
         .merge(ui::routes())
@@ -187,4 +201,39 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Watches the index folder and swaps in a generation built elsewhere (by
+/// `shisaku index` while the server runs). Checks every `every`.
+pub async fn watch_generations(state: AppState, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        let current = state.engine().generation();
+        let root = state.config.index_root.clone();
+        let Ok(Some(dir)) = crate::index::current_generation(&root) else {
+            continue;
+        };
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if name == current {
+            continue;
+        }
+        let _guard = state.reindexing.lock().await;
+        if state.engine().generation() == name {
+            continue;
+        }
+        match tokio::task::spawn_blocking(move || Engine::open(&root)).await {
+            Ok(Ok(engine)) => {
+                tracing::info!(generation = %name, measures = engine.measures.len(), "new index generation swapped in");
+                state.swap(engine);
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "new index generation could not be opened; still serving the old one")
+            }
+            Err(e) => tracing::warn!(error = %e, "opening the new generation failed"),
+        }
+    }
 }

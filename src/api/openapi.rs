@@ -23,6 +23,7 @@ use super::handlers;
         handlers::plans,
         handlers::healthz,
         handlers::readyz,
+        super::admin::reindex,
     ),
     components(schemas(super::error::ErrorBody))
 )]

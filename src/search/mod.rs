@@ -86,6 +86,28 @@ impl Default for SearchRequest {
     }
 }
 
+impl SearchRequest {
+    /// A key identifying the request's answer (filters in canonical order).
+    pub fn cache_key(&self) -> String {
+        let mut filters: Vec<String> = self
+            .filters
+            .iter()
+            .map(|(f, v)| format!("{}={v}", f.key()))
+            .collect();
+        filters.sort();
+        filters.dedup();
+        format!(
+            "{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.q,
+            filters.join("\u{1e}"),
+            self.sort,
+            self.limit,
+            self.offset,
+            self.synonyms
+        )
+    }
+}
+
 /// Parses a `KEY=VALUE` filter: the key names a facet (plan, plan_kind,
 /// municipality, pillar, department, section, level, year, status); values of
 /// `plan_kind`, `level` and `year` are checked and normalized
