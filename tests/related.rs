@@ -1,0 +1,206 @@
+//! Related measures, the overlap report and wording reuse on the real documents.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use shisaku::engine::Engine;
+use shisaku::model::{Level, Measure, ProgressEntry, Source};
+use shisaku::related::overlap;
+
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::in_memory(common::corpus().measures.clone()).expect("engine"))
+}
+
+fn id_at(file: &str, line: usize) -> String {
+    common::at_line(file, line).id.clone()
+}
+
+#[test]
+fn links_are_scored_explained_and_never_self() {
+    let e = engine();
+    let mut with_links = 0;
+    for m in &e.measures {
+        let r = e.related(&m.id, 10, false).unwrap();
+        assert!(
+            r.related.iter().all(|x| x.id != m.id),
+            "{} lists itself",
+            m.id
+        );
+        let scores: Vec<f32> = r.related.iter().map(|x| x.score).collect();
+        assert!(scores.iter().all(|s| (0.0..=1.0).contains(s)));
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "sorted best first");
+        for x in &r.related {
+            assert_ne!(x.plan, m.plan.name, "other plans only by default");
+            assert!(!x.shared_terms.is_empty(), "a link names its shared terms");
+        }
+        with_links += usize::from(!r.related.is_empty());
+    }
+    assert!(with_links > e.measures.len() / 2, "{with_links}");
+    // the option includes the measure's own plan
+    let gk = id_at("003", 430);
+    let own = e.related(&gk, 10, true).unwrap();
+    assert!(own.related.iter().any(|x| x.plan == "熊谷市自殺対策計画"));
+    assert!(e.related("no-such-id", 5, false).is_err());
+}
+
+#[test]
+fn the_same_program_is_linked_across_plans() {
+    let e = engine();
+    for ((fa, la), (fb, lb)) in [
+        (("001", 11), ("003", 430)),    // ゲートキーパー養成
+        (("003", 1331), ("004", 1402)), // こんにちは赤ちゃん事業
+        (("002", 18), ("003", 2004)),   // 就学援助
+        (("001", 5), ("004", 1991)),    // 自殺対策連絡協議会
+    ] {
+        let (a, b) = (id_at(fa, la), id_at(fb, lb));
+        let ra: Vec<String> = e
+            .related(&a, 5, false)
+            .unwrap()
+            .related
+            .into_iter()
+            .map(|x| x.id)
+            .collect();
+        let rb: Vec<String> = e
+            .related(&b, 5, false)
+            .unwrap()
+            .related
+            .into_iter()
+            .map(|x| x.id)
+            .collect();
+        assert!(
+            ra.contains(&b) || rb.contains(&a),
+            "{fa}:{la} <-> {fb}:{lb}"
+        );
+    }
+}
+
+fn made_up(id: &str, plan_idx: usize, title: &str, content: &str, progress: &str) -> Measure {
+    let plans: Vec<_> = {
+        let mut v: Vec<_> = common::corpus()
+            .measures
+            .iter()
+            .map(|m| m.plan.clone())
+            .collect();
+        v.dedup_by(|a, b| a.id == b.id);
+        v
+    };
+    let mut m = Measure::new(
+        &plans[plan_idx],
+        Level::Measure,
+        title,
+        Source {
+            file: "made-up.jsonl".into(),
+            line: 1,
+            line_start: 1,
+            line_end: 1,
+        },
+    );
+    m.id = id.into();
+    m.content = content.into();
+    m.progress = vec![ProgressEntry {
+        fiscal_year: "R2".into(),
+        status: Some(progress.into()),
+        evaluation: Some("継続実施".into()),
+        next_plan: Some("適切に実施できた。継続して実施する。".into()),
+        ..Default::default()
+    }];
+    m
+}
+
+#[test]
+fn progress_boilerplate_cannot_create_a_link() {
+    let boiler = "新型コロナウイルス感染症の影響により中止。継続実施。適切に実施できた。";
+    let e = Engine::in_memory(vec![
+        made_up("a", 0, "河川の清掃活動", "河川敷の清掃を行う。", boiler),
+        made_up("b", 1, "図書館の蔵書整理", "蔵書を点検する。", boiler),
+        made_up(
+            "c",
+            2,
+            "河川清掃ボランティア",
+            "河川敷の清掃活動を支援する。",
+            "実施した。",
+        ),
+    ])
+    .unwrap();
+    let a = e.related("a", 5, false).unwrap();
+    assert!(a.related.iter().all(|x| x.id != "b"), "{:?}", a.related);
+    assert_eq!(a.related.first().map(|x| x.id.as_str()), Some("c"));
+}
+
+#[test]
+fn overlap_report_pairs_clusters_and_matrix() {
+    let r = engine().overlaps(None).unwrap();
+    assert!(!r.pairs.is_empty());
+    let mut seen = std::collections::HashSet::new();
+    for p in &r.pairs {
+        assert_ne!(p.a.plan, p.b.plan);
+        assert!(p.score >= overlap::DEFAULT_THRESHOLD);
+        assert!(
+            seen.insert((p.a.id.clone(), p.b.id.clone()))
+                && !seen.contains(&(p.b.id.clone(), p.a.id.clone()))
+        );
+        let c = &r.clusters[p.cluster];
+        assert!(c.measures.contains(&p.a.id) && c.measures.contains(&p.b.id));
+    }
+    let n = r.matrix.plans.len();
+    let total: usize = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .map(|(i, j)| r.matrix.counts[i][j])
+        .sum();
+    assert_eq!(total, r.pairs.len());
+    for i in 0..n {
+        for j in 0..n {
+            assert_eq!(r.matrix.counts[i][j], r.matrix.counts[j][i]);
+        }
+    }
+    let csv = overlap::to_csv(&r);
+    assert!(csv.starts_with('\u{FEFF}'));
+    assert_eq!(csv.lines().count(), r.pairs.len() + 1);
+    assert!(csv.lines().next().unwrap().contains("施策名_A"));
+    // a higher threshold keeps fewer pairs
+    assert!(engine().overlaps(Some(0.6)).unwrap().pairs.len() < r.pairs.len());
+}
+
+#[test]
+fn wording_reuse_finds_near_verbatim_sentences_across_plans() {
+    let r = engine()
+        .similar("新型コロナウイルス感染症の影響により中止となった。", 10)
+        .unwrap();
+    let matches = &r.sentences[0].matches;
+    let munis: std::collections::HashSet<&str> =
+        matches.iter().map(|m| m.municipality.as_str()).collect();
+    assert!(
+        munis.contains("熊本市") && munis.contains("熊谷市"),
+        "{munis:?}"
+    );
+    assert!(matches[0].score > 0.7);
+    assert!(matches[0].html.contains("<mark>"));
+    // 熊谷 repeats its referral sentence in many measures
+    let r = engine()
+        .similar("納付が困難な市民の相談対応の際、必要に応じ、適切な支援先につなぎます。\n全く関係のない宇宙開発の話。", 10)
+        .unwrap();
+    assert_eq!(r.sentences.len(), 2);
+    let near: Vec<_> = r.sentences[0]
+        .matches
+        .iter()
+        .filter(|m| m.score >= 0.8)
+        .collect();
+    assert!(near.len() >= 2, "{near:?}");
+    let lines: std::collections::HashSet<usize> = r.sentences[0]
+        .matches
+        .iter()
+        .filter(|m| m.score >= 0.6)
+        .map(|m| m.line)
+        .collect();
+    assert!(
+        lines.len() >= 4,
+        "the referral sentence stands in several 納付相談 measures: {lines:?}"
+    );
+    assert!(near.iter().all(|m| {
+        m.shared_spans
+            .iter()
+            .any(|s| s.contains("適切な支援先につなぎます"))
+    }));
+}

@@ -1,0 +1,393 @@
+//! Search on the real documents: analysis behaviour as users meet it, the
+//! query language, facets, sorting, pagination and snippets.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use shisaku::engine::Engine;
+use shisaku::index::Facet;
+use shisaku::model::{Level, Measure, Source};
+use shisaku::search::{SearchRequest, SearchResponse, Sort, parse_filter};
+
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::in_memory(common::corpus().measures.clone()).expect("engine"))
+}
+
+fn req(q: &str) -> SearchRequest {
+    SearchRequest {
+        q: q.into(),
+        limit: 100,
+        ..SearchRequest::default()
+    }
+}
+
+fn run(r: &SearchRequest) -> SearchResponse {
+    engine()
+        .search(r)
+        .unwrap_or_else(|e| panic!("{:?}: {e}", r.q))
+}
+
+fn search(q: &str) -> SearchResponse {
+    run(&req(q))
+}
+
+fn ids(r: &SearchResponse) -> Vec<String> {
+    r.hits.iter().map(|h| h.id.clone()).collect()
+}
+
+/// Position of the record at `file:line` in the hits, if present.
+fn rank(r: &SearchResponse, file: &str, line: usize) -> Option<usize> {
+    r.hits
+        .iter()
+        .position(|h| h.source.file.starts_with(file) && h.source.line == line)
+}
+
+#[test]
+fn width_variants_find_the_same_measures() {
+    let full = search("ＤＶ");
+    assert!(full.total >= 10, "{}", full.total);
+    assert_eq!(ids(&full), ids(&search("DV")));
+    assert_eq!(ids(&full), ids(&search("ｄｖ")));
+    // 003 prints ＤＶ相談 in full width, 001 prints DV対策… in half width
+    assert!(rank(&full, "003", 1084).is_some() && rank(&full, "001", 53).is_some());
+    let kata = search("ｹﾞｰﾄｷｰﾊﾟｰ");
+    assert!(rank(&kata, "001", 11).is_some(), "ゲートキーパー養成研修会");
+    assert!(rank(&search("教育110番"), "003", 2559).is_some() || search("教育110番").total > 0);
+}
+
+#[test]
+fn orthographic_variants_fold() {
+    // 000 prints 障がい者虐待防止対策; the query uses 障害者
+    let r = search("障害者虐待");
+    assert!(rank(&r, "000", 13).is_some());
+    assert!(rank(&r, "003", 1763).is_some());
+    // 引きこもり never occurs; ひきこもり does
+    assert_eq!(ids(&search("引きこもり")), ids(&search("ひきこもり")));
+    assert!(search("引きこもり").total > 0);
+}
+
+#[test]
+fn synonyms_expand_and_can_be_switched_off() {
+    let on = search("配偶者暴力");
+    assert!(
+        rank(&on, "003", 1084).is_some(),
+        "ＤＶ相談 via DV ⇄ 配偶者暴力"
+    );
+    assert!(!on.expansions.is_empty());
+    let off = run(&SearchRequest {
+        synonyms: false,
+        ..req("配偶者暴力")
+    });
+    assert!(off.expansions.is_empty());
+    assert!(rank(&off, "003", 1084).is_none());
+    assert!(off.total < on.total);
+}
+
+#[test]
+fn compounds_rank_whole_words_first_but_parts_still_match() {
+    let minsei = search("民生委員");
+    let iin = search("委員");
+    assert!(iin.total > minsei.total);
+    for id in ids(&minsei).iter().take(5) {
+        assert!(ids(&iin).contains(id), "委員 finds {id}");
+    }
+    // every top hit of 民生委員 says 民生委員 in its title or content
+    for h in minsei.hits.iter().take(10) {
+        let m = engine().measure(&h.id).unwrap();
+        assert!(
+            format!("{}{}", m.title, m.content).contains("民生委員"),
+            "{}",
+            m.title
+        );
+    }
+    let gk = search("ゲートキーパー養成");
+    assert!(rank(&gk, "001", 11).is_some(), "ゲートキーパー養成研修会");
+    assert!(
+        rank(&gk, "003", 262).is_some(),
+        "市職員を対象としたゲートキーパー養成講座"
+    );
+}
+
+#[test]
+fn words_nobody_listed_are_found() {
+    for q in [
+        "協働",
+        "ヤングケアラー",
+        "重層的な支援",
+        "夢もやい館",
+        "サポートー",
+    ] {
+        assert!(search(q).total > 0, "{q}");
+    }
+}
+
+#[test]
+fn kana_queries_reach_kanji_and_katakana() {
+    let r = search("みんせいいいん");
+    assert!(r.total > 0);
+    let m = engine().measure(&r.hits[0].id).unwrap();
+    assert!(format!("{}{}", m.title, m.content).contains("民生委員"));
+    assert!(rank(&search("げーときーぱー"), "001", 11).is_some());
+}
+
+/// Two made-up measures: one names 会議 as a word, the other only contains
+/// the characters 会議 across a word boundary (協議会/議事).
+fn tiny(titles: &[&str]) -> Engine {
+    let plan = common::corpus().measures[0].plan.clone();
+    let ms: Vec<Measure> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut m = Measure::new(
+                &plan,
+                Level::Measure,
+                *t,
+                Source {
+                    file: "tiny.jsonl".into(),
+                    line: i + 1,
+                    line_start: i + 1,
+                    line_end: i + 1,
+                },
+            );
+            m.id = format!("tiny-{i}");
+            m.content = (*t).to_string();
+            m
+        })
+        .collect();
+    Engine::in_memory(ms).unwrap()
+}
+
+#[test]
+fn bigram_matches_rank_below_word_matches_and_title_above_content() {
+    let e = tiny(&["協議会議事録の公開", "連絡会議の開催"]);
+    let r = e.search(&req("会議")).unwrap();
+    assert_eq!(
+        ids(&r),
+        vec!["tiny-1", "tiny-0"],
+        "word match first, bigram fallback after"
+    );
+    let plan = common::corpus().measures[0].plan.clone();
+    let mut a = Measure::new(
+        &plan,
+        Level::Measure,
+        "相談窓口の周知",
+        Source {
+            file: "t".into(),
+            line: 1,
+            line_start: 1,
+            line_end: 1,
+        },
+    );
+    a.id = "in-title".into();
+    a.content = "リーフレットを配布する。".into();
+    let mut b = Measure::new(
+        &plan,
+        Level::Measure,
+        "リーフレットの配布",
+        Source {
+            file: "t".into(),
+            line: 2,
+            line_start: 2,
+            line_end: 2,
+        },
+    );
+    b.id = "in-content".into();
+    b.content = "相談窓口を案内する。".into();
+    let e = Engine::in_memory(vec![b, a]).unwrap();
+    let r = e.search(&req("相談窓口")).unwrap();
+    assert_eq!(ids(&r), vec!["in-title", "in-content"]);
+}
+
+#[test]
+fn query_language() {
+    let a = search("研修");
+    let b = search("講座");
+    let or = search("研修 OR 講座");
+    assert!(or.total >= a.total.max(b.total) && or.total <= a.total + b.total);
+    let and = search("研修 講座");
+    assert!(and.total <= a.total.min(b.total));
+    let not = search("研修 -講座");
+    assert_eq!(not.total + and.total, a.total);
+    let title_only = search("title:研修");
+    assert!(title_only.total < a.total);
+    for h in &title_only.hits {
+        assert!(h.title.contains("研修"), "{}", h.title);
+    }
+    let phrase = search("\"早期発見\"");
+    assert!(phrase.total > 0 && phrase.total <= search("早期 発見").total);
+    let dept = search("department:福祉部");
+    assert!(dept.total > 0);
+    for h in &dept.hits {
+        assert!(
+            h.departments.iter().any(|d| d.contains("福祉部")),
+            "{:?}",
+            h.departments
+        );
+    }
+    for bad in ["\"早期発見", "OR", "研修 OR", "colour:赤"] {
+        assert!(engine().search(&req(bad)).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn facets_filter_and_count_disjunctively() {
+    let all = search("相談");
+    let kinds = &all.facets["plan_kind"];
+    assert!(kinds.len() >= 2);
+    let sp = run(&SearchRequest {
+        filters: vec![parse_filter("plan_kind=suicide-prevention").unwrap()],
+        ..req("相談")
+    });
+    let sp_count = kinds
+        .iter()
+        .find(|c| c.value == "suicide-prevention")
+        .unwrap()
+        .count as usize;
+    assert_eq!(sp.total, sp_count);
+    assert!(
+        sp.hits
+            .iter()
+            .all(|h| h.plan.kind.as_str() == "suicide-prevention")
+    );
+    // the plan_kind facet still offers the other kinds with their counts
+    assert_eq!(
+        &sp.facets["plan_kind"].iter().map(|c| c.count).sum::<u64>(),
+        &kinds.iter().map(|c| c.count).sum::<u64>()
+    );
+    assert!(sp.facets["plan_kind"].iter().any(|c| c.selected));
+    // two values of one facet = OR; another facet = AND
+    let two = run(&SearchRequest {
+        filters: vec![
+            parse_filter("municipality=熊本市").unwrap(),
+            parse_filter("municipality=荒尾市").unwrap(),
+        ],
+        ..req("相談")
+    });
+    let munis = &all.facets["municipality"];
+    let want: u64 = munis
+        .iter()
+        .filter(|c| c.value == "熊本市" || c.value == "荒尾市")
+        .map(|c| c.count)
+        .sum();
+    assert_eq!(two.total as u64, want);
+    let both = run(&SearchRequest {
+        filters: vec![
+            parse_filter("municipality=熊本市").unwrap(),
+            parse_filter("level=project").unwrap(),
+        ],
+        ..req("相談")
+    });
+    assert!(
+        both.hits
+            .iter()
+            .all(|h| h.plan.municipality == "熊本市" && h.level == Level::Project)
+    );
+    // fiscal years, written three ways
+    for y in ["year=R2", "year=令和2年度", "year=2020"] {
+        let f = parse_filter(y).unwrap();
+        assert_eq!(f, (Facet::Year, "R2".to_string()));
+    }
+    let r2 = run(&SearchRequest {
+        filters: vec![(Facet::Year, "R2".into())],
+        ..req("")
+    });
+    assert!(r2.total > 50);
+    for k in [
+        "plan",
+        "plan_kind",
+        "municipality",
+        "pillar",
+        "department",
+        "section",
+        "level",
+        "year",
+        "status",
+    ] {
+        assert!(all.facets.contains_key(k), "facet {k}");
+    }
+    assert!(parse_filter("colour=red").is_err());
+    assert!(parse_filter("plan_kind=sports").is_err());
+}
+
+#[test]
+fn sorting_and_pagination() {
+    let full = search("支援");
+    let page2 = run(&SearchRequest {
+        limit: 10,
+        offset: 10,
+        ..req("支援")
+    });
+    assert_eq!(ids(&page2), ids(&full)[10..20].to_vec());
+    let doc = run(&SearchRequest {
+        sort: Sort::Document,
+        ..req("支援")
+    });
+    let keys: Vec<(String, usize)> = doc
+        .hits
+        .iter()
+        .map(|h| (h.source.file.clone(), h.source.line))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    let dept = run(&SearchRequest {
+        sort: Sort::Department,
+        ..req("支援")
+    });
+    let firsts: Vec<String> = dept
+        .hits
+        .iter()
+        .map(|h| {
+            h.departments
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "\u{10FFFF}".into())
+        })
+        .collect();
+    let mut s = firsts.clone();
+    s.sort();
+    assert_eq!(firsts, s);
+}
+
+#[test]
+fn hits_carry_provenance_and_escaped_merged_snippets() {
+    let r = search("ゲートキーパー養成");
+    let h = &r.hits[0];
+    assert!(!h.id.is_empty() && h.source.line > 0 && !h.plan.name.is_empty());
+    assert!(h.snippet.contains("<mark>"), "{}", h.snippet);
+    assert!(
+        !h.snippet.contains("</mark><mark>"),
+        "adjacent marks merge: {}",
+        h.snippet
+    );
+    assert!(
+        h.snippet.chars().count() <= 160,
+        "{}",
+        h.snippet.chars().count()
+    );
+    // a title-only match still gets the start of the content
+    let plan = common::corpus().measures[0].plan.clone();
+    let mut m = Measure::new(
+        &plan,
+        Level::Measure,
+        "<script>alert(1)</script>研修",
+        Source {
+            file: "x".into(),
+            line: 1,
+            line_start: 1,
+            line_end: 1,
+        },
+    );
+    m.id = "x-1".into();
+    m.content = "\" onmouseover=\"alert(1) 内容の説明".into();
+    let e = Engine::in_memory(vec![m]).unwrap();
+    let r = e.search(&req("研修")).unwrap();
+    let h = &r.hits[0];
+    assert_eq!(
+        h.title_html,
+        "&lt;script&gt;alert(1)&lt;/script&gt;<mark>研修</mark>"
+    );
+    assert_eq!(h.snippet, "&quot; onmouseover=&quot;alert(1) 内容の説明");
+}
