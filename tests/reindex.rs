@@ -1,0 +1,289 @@
+//! Reindexing while serving, with the real binary: searches keep answering
+//! from the old index during a rebuild (zero errors), the admin endpoint needs
+//! its token, and a rebuild killed with SIGKILL leaves the previous index
+//! intact and served after a restart.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_shisaku");
+const TOKEN: &str = "test-admin-token-0123456789";
+
+fn seeds_manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds/manifest.toml")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(manifest: &Path, index: &Path, token: Option<&str>) -> Server {
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--manifest")
+        .arg(manifest)
+        .arg("--index")
+        .arg(index)
+        .arg("serve")
+        .arg("--addr")
+        .arg(addr.to_string())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    match token {
+        Some(t) => cmd.env("SHISAKU_ADMIN_TOKEN", t),
+        None => cmd.env_remove("SHISAKU_ADMIN_TOKEN"),
+    };
+    let server = Server {
+        child: cmd.spawn().expect("shisaku serve starts"),
+        addr,
+    };
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(120) {
+        if let Ok((200, _)) = request(addr, "GET", "/readyz", None) {
+            return server;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("server on {addr} did not become ready");
+}
+
+/// One HTTP/1.1 request with `Connection: close`; returns status and body.
+fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+) -> std::io::Result<(u16, String)> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
+    s.set_read_timeout(Some(Duration::from_secs(120)))?;
+    let auth = auth
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: 0\r\n{auth}\r\n"
+    )?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+fn generation(addr: SocketAddr) -> String {
+    let (_, body) = request(addr, "GET", "/healthz", None).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    v["generation"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn searches_keep_answering_during_a_rebuild_and_admin_needs_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let server = serve(&seeds_manifest(), &index, Some(TOKEN));
+    let addr = server.addr;
+    let before = generation(addr);
+
+    assert_eq!(
+        request(addr, "POST", "/api/admin/reindex", None).unwrap().0,
+        401
+    );
+    assert_eq!(
+        request(addr, "POST", "/api/admin/reindex", Some("wrong-token"))
+            .unwrap()
+            .0,
+        401
+    );
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let ok = Arc::new(AtomicUsize::new(0));
+    let errors = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let queries = [
+        "/api/search?q=%E7%9B%B8%E8%AB%87",
+        "/api/search?q=%E6%B0%91%E7%94%9F%E5%A7%94%E5%93%A1&page=2",
+        "/api/search?q=DV&plan_kind=suicide-prevention",
+    ];
+    let workers: Vec<_> = (0..2)
+        .map(|w| {
+            let (stop, ok, errors) = (stop.clone(), ok.clone(), errors.clone());
+            std::thread::spawn(move || {
+                let mut i = w;
+                while !stop.load(Ordering::Relaxed) {
+                    // vary the page so the response cache does not answer everything
+                    let q = format!("{}&per_page={}", queries[i % queries.len()], 1 + i % 20);
+                    match request(addr, "GET", &q, None) {
+                        Ok((200, _)) => {
+                            ok.fetch_add(1, Ordering::Relaxed);
+                        }
+                        other => errors.lock().unwrap().push(format!("{q}: {other:?}")),
+                    }
+                    i += 1;
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let (status, body) = request(addr, "POST", "/api/admin/reindex", Some(TOKEN)).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    stop.store(true, Ordering::Relaxed);
+    for w in workers {
+        w.join().unwrap();
+    }
+    assert_eq!(status, 200, "{body}");
+    let errors = errors.lock().unwrap();
+    assert!(
+        errors.is_empty(),
+        "{} errors during the rebuild: {:?}",
+        errors.len(),
+        &errors[..errors.len().min(5)]
+    );
+    assert!(
+        ok.load(Ordering::Relaxed) > 20,
+        "searches answered: {}",
+        ok.load(Ordering::Relaxed)
+    );
+    let after = generation(addr);
+    assert_ne!(before, after, "the new generation is served");
+    assert!(
+        !index.join(&before).exists(),
+        "the old generation is cleaned up"
+    );
+
+    // without a configured token the admin endpoint does not exist
+    drop(server);
+    let plain = serve(&seeds_manifest(), &index, None);
+    assert_eq!(
+        request(plain.addr, "POST", "/api/admin/reindex", Some(TOKEN))
+            .unwrap()
+            .0,
+        404
+    );
+}
+
+#[test]
+fn a_rebuild_killed_midway_leaves_the_previous_index_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let seeds = seeds_manifest();
+    let idx = index.to_str().unwrap();
+    run(&[
+        "--manifest",
+        seeds.to_str().unwrap(),
+        "--index",
+        idx,
+        "index",
+    ]);
+    let current = std::fs::read_to_string(index.join("CURRENT")).unwrap();
+
+    // a corpus big enough that its build is still running when killed
+    let synth = dir.path().join("synth");
+    run(&[
+        "--manifest",
+        seeds.to_str().unwrap(),
+        "synth",
+        "--measures",
+        "6000",
+        "--out",
+        synth.to_str().unwrap(),
+    ]);
+    let synth_manifest = synth.join("manifest.toml");
+    let mut child = Command::new(BIN)
+        .args([
+            "--manifest",
+            synth_manifest.to_str().unwrap(),
+            "--index",
+            idx,
+            "index",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // wait until the new generation folder exists, then SIGKILL
+    let started = Instant::now();
+    let new_gen = loop {
+        let gens: Vec<_> = std::fs::read_dir(&index)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n.starts_with("gen-") && *n != current.trim())
+            .collect();
+        if let Some(g) = gens.into_iter().next() {
+            break g;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the rebuild never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the rebuild finished before it could be killed"
+    );
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(
+        index.join(&new_gen).exists(),
+        "the half-built generation is left behind"
+    );
+    assert_eq!(
+        std::fs::read_to_string(index.join("CURRENT")).unwrap(),
+        current,
+        "CURRENT still names the old index"
+    );
+
+    let server = serve(&seeds, &index, None);
+    assert_eq!(generation(server.addr), current.trim());
+    let (status, body) = request(
+        server.addr,
+        "GET",
+        "/api/search?q=%E6%B0%91%E7%94%9F%E5%A7%94%E5%93%A1",
+        None,
+    )
+    .unwrap();
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(v["total"].as_u64().unwrap() > 0);
+    let (_, health) = request(server.addr, "GET", "/healthz", None).unwrap();
+    assert!(health.contains("\"measures\":463"), "{health}");
+}
