@@ -5,7 +5,7 @@ mod common;
 use std::sync::OnceLock;
 
 use shisaku::engine::Engine;
-use shisaku::model::{Level, Measure, ProgressEntry, Source};
+use shisaku::model::{Measure, ProgressEntry};
 use shisaku::related::overlap;
 
 fn engine() -> &'static Engine {
@@ -76,29 +76,9 @@ fn the_same_program_is_linked_across_plans() {
     }
 }
 
+/// A made-up measure with boilerplate progress texts.
 fn made_up(id: &str, plan_idx: usize, title: &str, content: &str, progress: &str) -> Measure {
-    let plans: Vec<_> = {
-        let mut v: Vec<_> = common::corpus()
-            .measures
-            .iter()
-            .map(|m| m.plan.clone())
-            .collect();
-        v.dedup_by(|a, b| a.id == b.id);
-        v
-    };
-    let mut m = Measure::new(
-        &plans[plan_idx],
-        Level::Measure,
-        title,
-        Source {
-            file: "made-up.jsonl".into(),
-            line: 1,
-            line_start: 1,
-            line_end: 1,
-        },
-    );
-    m.id = id.into();
-    m.content = content.into();
+    let mut m = common::made_up(id, plan_idx, title, content);
     m.progress = vec![ProgressEntry {
         fiscal_year: "R2".into(),
         status: Some(progress.into()),

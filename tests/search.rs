@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use shisaku::engine::Engine;
 use shisaku::index::Facet;
-use shisaku::model::{Level, Measure, Source};
+use shisaku::model::Level;
 use shisaku::search::{SearchRequest, SearchResponse, Sort, parse_filter};
 
 fn engine() -> &'static Engine {
@@ -132,29 +132,12 @@ fn kana_queries_reach_kanji_and_katakana() {
     assert!(rank(&search("げーときーぱー"), "001", 11).is_some());
 }
 
-/// Two made-up measures: one names 会議 as a word, the other only contains
-/// the characters 会議 across a word boundary (協議会/議事).
+/// Made-up measures whose content repeats the title, ids `tiny-<index>`.
 fn tiny(titles: &[&str]) -> Engine {
-    let plan = common::corpus().measures[0].plan.clone();
-    let ms: Vec<Measure> = titles
+    let ms = titles
         .iter()
         .enumerate()
-        .map(|(i, t)| {
-            let mut m = Measure::new(
-                &plan,
-                Level::Measure,
-                *t,
-                Source {
-                    file: "tiny.jsonl".into(),
-                    line: i + 1,
-                    line_start: i + 1,
-                    line_end: i + 1,
-                },
-            );
-            m.id = format!("tiny-{i}");
-            m.content = (*t).to_string();
-            m
-        })
+        .map(|(i, t)| common::made_up(&format!("tiny-{i}"), 0, t, t))
         .collect();
     Engine::in_memory(ms).unwrap()
 }
@@ -168,33 +151,13 @@ fn bigram_matches_rank_below_word_matches_and_title_above_content() {
         vec!["tiny-1", "tiny-0"],
         "word match first, bigram fallback after"
     );
-    let plan = common::corpus().measures[0].plan.clone();
-    let mut a = Measure::new(
-        &plan,
-        Level::Measure,
-        "相談窓口の周知",
-        Source {
-            file: "t".into(),
-            line: 1,
-            line_start: 1,
-            line_end: 1,
-        },
-    );
-    a.id = "in-title".into();
-    a.content = "リーフレットを配布する。".into();
-    let mut b = Measure::new(
-        &plan,
-        Level::Measure,
+    let a = common::made_up("in-title", 0, "相談窓口の周知", "リーフレットを配布する。");
+    let b = common::made_up(
+        "in-content",
+        0,
         "リーフレットの配布",
-        Source {
-            file: "t".into(),
-            line: 2,
-            line_start: 2,
-            line_end: 2,
-        },
+        "相談窓口を案内する。",
     );
-    b.id = "in-content".into();
-    b.content = "相談窓口を案内する。".into();
     let e = Engine::in_memory(vec![b, a]).unwrap();
     let r = e.search(&req("相談窓口")).unwrap();
     assert_eq!(ids(&r), vec!["in-title", "in-content"]);
@@ -368,20 +331,12 @@ fn hits_carry_provenance_and_escaped_merged_snippets() {
         h.snippet.chars().count()
     );
     // a title-only match still gets the start of the content
-    let plan = common::corpus().measures[0].plan.clone();
-    let mut m = Measure::new(
-        &plan,
-        Level::Measure,
+    let m = common::made_up(
+        "x-1",
+        0,
         "<script>alert(1)</script>研修",
-        Source {
-            file: "x".into(),
-            line: 1,
-            line_start: 1,
-            line_end: 1,
-        },
+        "\" onmouseover=\"alert(1) 内容の説明",
     );
-    m.id = "x-1".into();
-    m.content = "\" onmouseover=\"alert(1) 内容の説明".into();
     let e = Engine::in_memory(vec![m]).unwrap();
     let r = e.search(&req("研修")).unwrap();
     let h = &r.hits[0];

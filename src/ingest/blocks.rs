@@ -1624,12 +1624,9 @@ mod tests {
         Vec<super::super::Warning>,
         Vec<super::super::UnusedSpan>,
     ) {
-        let plan = plan();
-        let opts = toml::Table::new();
-        let doc = Document::new("t.txt", text, &plan, &opts);
-        let mut ledger = Ledger::new("t.txt", &doc.lines);
-        let ms = BlockImporter.import(&doc, &mut ledger).expect("imports");
-        let (w, u) = ledger.finish();
+        let (ms, w, u) =
+            super::super::run_importer(&BlockImporter, "t.txt", text, &plan(), &toml::Table::new());
+        let ms = ms.expect("imports");
         let w = w
             .into_iter()
             .filter(|w| !w.message.contains("report years"))

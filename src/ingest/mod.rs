@@ -202,6 +202,26 @@ fn import_one(base: &Path, entry: &DocumentEntry) -> Result<(Vec<Measure>, Ledge
     Ok((measures, ledger))
 }
 
+/// Runs one importer over `text` as the document `file`, without a manifest:
+/// records (or the error), warnings and unused spans. For tests and fuzzing.
+pub fn run_importer(
+    importer: &dyn Importer,
+    file: &str,
+    text: &str,
+    plan: &Plan,
+    options: &toml::Table,
+) -> (
+    Result<Vec<Measure>, ImportError>,
+    Vec<Warning>,
+    Vec<UnusedSpan>,
+) {
+    let doc = Document::new(file, text, plan, options);
+    let mut ledger = Ledger::new(file, &doc.lines);
+    let measures = importer.import(&doc, &mut ledger);
+    let (warnings, unused) = ledger.finish();
+    (measures, warnings, unused)
+}
+
 /// Checks that `bytes` are UTF-8 (a leading BOM is dropped); otherwise names
 /// the line of the first invalid byte.
 pub fn decode_utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ImportError> {

@@ -54,10 +54,8 @@ fn run(options: &str, text: &str) -> Out {
         period: None,
     };
     let options: toml::Table = toml::from_str(options).expect("options parse");
-    let doc = Document::new("t.txt", text, &plan, &options);
-    let mut ledger = Ledger::new("t.txt", &doc.lines);
-    let measures = TabularImporter.import(&doc, &mut ledger);
-    let (warnings, unused) = ledger.finish();
+    let (measures, warnings, unused) =
+        crate::ingest::run_importer(&TabularImporter, "t.txt", text, &plan, &options);
     Out {
         measures,
         warnings,
