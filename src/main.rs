@@ -97,7 +97,7 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
-        /// The text to analyze.
+        /// The text to analyze; `-` reads it from standard input.
         text: String,
     },
     /// Print the import report of every document (records, warnings, unused spans).
@@ -386,6 +386,13 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             );
         }
         Command::Analyze { json, text } => {
+            let text = if text == "-" {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s)?;
+                s
+            } else {
+                text
+            };
             let tokens = shisaku::analysis::Analyzer::shared().analyze(&text);
             if json {
                 println!("{}", serde_json::to_string_pretty(&tokens)?);
