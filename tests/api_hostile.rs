@@ -752,3 +752,117 @@ async fn similar_renders_markup_escaped() {
         assert!(hostile, "{text}: the marked-up sentences were matched");
     }
 }
+
+// --- random requests -----------------------------------------------------------
+
+/// One `key=value` pair of a random query string: known and unknown keys,
+/// values from the query syntax, numbers, percent-encoded hostile text and
+/// raw percent sequences (valid or not).
+fn pair() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let keys = prop::sample::select(vec![
+        "q",
+        "filter",
+        "page",
+        "per_page",
+        "sort",
+        "synonyms",
+        "limit",
+        "all_plans",
+        "format",
+        "threshold",
+        "plan",
+        "plan_kind",
+        "kind",
+        "municipality",
+        "pillar",
+        "department",
+        "dept",
+        "section",
+        "level",
+        "year",
+        "fiscal_year",
+        "status",
+        "evaluation",
+        "x",
+        "",
+        "%FF",
+        "q%00",
+    ]);
+    let values = prop_oneof![
+        fuzz_common::hostile_string(12).prop_map(|s| enc(&s)),
+        fuzz_common::syntax_string(10).prop_map(|s| enc(&s)),
+        any::<i64>().prop_map(|n| n.to_string()),
+        prop::sample::select(vec![
+            "",
+            "0",
+            "1",
+            "100",
+            "101",
+            "10000",
+            "-1",
+            "1e3",
+            "on",
+            "off",
+            "csv",
+            "json",
+            "relevance",
+            "document",
+            "department",
+            "level%3Dmeasure",
+            "year%3DR2",
+            "%FF",
+            "%C3%28",
+            "%",
+            "%2",
+            "+",
+            "%2B",
+            "%00",
+            "NaN",
+        ])
+        .prop_map(String::from),
+    ];
+    (keys, values).prop_map(|(k, v)| format!("{k}={v}"))
+}
+
+proptest::proptest! {
+    #![proptest_config(fuzz_common::cases(256))]
+
+    /// Any GET with any query string is answered 200 or 4xx-with-JSON.
+    #[test]
+    fn random_requests_are_never_5xx(
+        path in proptest::sample::select(vec![
+            "/api/search", "/api/suggest", "/api/facets", "/api/overlaps", "/api/plans",
+            "/api/measures/xss-1", "/api/measures/xss-1/related", "/api/measures/plain-2/related",
+            "/api/measures/nope", "/healthz", "/readyz",
+        ]),
+        pairs in proptest::collection::vec(pair(), 0..12),
+    ) {
+        let uri = format!("{path}?{}", pairs.join("&"));
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let (s, b) = rt.block_on(send(Request::get(uri.as_str()).body(Body::empty()).unwrap()));
+        if s != StatusCode::OK {
+            assert_json_4xx(&uri, s, &b);
+        }
+    }
+
+    /// Any JSON object with a `text` of hostile characters is answered by
+    /// /api/similar with 200 (escaped HTML) or a 4xx JSON error.
+    #[test]
+    fn random_similar_bodies(text in fuzz_common::hostile_string(80), limit in proptest::option::of(0i64..60)) {
+        let mut body = serde_json::json!({"text": text});
+        if let Some(l) = limit {
+            body["limit"] = l.into();
+        }
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let (s, b) = rt.block_on(post_similar(Some(b"application/json"), body.to_string()));
+        if s == StatusCode::OK {
+            let v: Value = serde_json::from_slice(&b).unwrap();
+            for m in v["sentences"].as_array().unwrap().iter().flat_map(|s| s["matches"].as_array().unwrap()) {
+                assert_eq!(assert_escaped("similar", m["html"].as_str().unwrap()), m["text"].as_str().unwrap());
+            }
+        } else {
+            assert_json_4xx(&text, s, &b);
+        }
+    }
+}
