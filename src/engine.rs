@@ -214,6 +214,7 @@ impl Engine {
 
     /// Runs a search, answering repeated requests from the cache.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
+        req.check()?;
         let key = req.cache_key();
         if let Some(hit) = self.cache().get(&key) {
             return Ok(hit.clone());

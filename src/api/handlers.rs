@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -34,6 +35,14 @@ fn check_id(id: &str) -> ApiResult<()> {
         )));
     }
     Ok(())
+}
+
+/// The `{id}` path parameter. axum's own rejection (an id that is not UTF-8
+/// after percent-decoding, `%FF`) is a plain-text 400; this answers it as
+/// every other error, in JSON.
+fn path_id(path: Result<Path<String>, PathRejection>) -> ApiResult<String> {
+    path.map(|Path(id)| id)
+        .map_err(|_| ApiError::bad_parameter("id", "is not valid UTF-8 after percent-decoding"))
 }
 
 fn truncate(s: &str) -> String {
@@ -125,8 +134,9 @@ pub async fn facets(
     responses((status = 200, body = Measure), (status = 404, body = super::error::ErrorBody)))]
 pub async fn measure(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
 ) -> ApiResult<Json<Measure>> {
+    let id = path_id(path)?;
     check_id(&id)?;
     let m = run_blocking(&state, move |e| Ok(e.measure(&id)?.clone())).await?;
     Ok(Json(m))
@@ -140,9 +150,10 @@ pub async fn measure(
     responses((status = 200, body = RelatedResponse), (status = 404, body = super::error::ErrorBody)))]
 pub async fn related(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<RelatedResponse>> {
+    let id = path_id(path)?;
     check_id(&id)?;
     let p = Params::parse(raw.as_deref())?;
     p.only(&["limit", "all_plans"])?;

@@ -12,11 +12,12 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, EnableScoring, Explanation, Occur, PhraseQuery,
+    Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
 use super::query::{Atom, ParsedQuery, Scope};
 use crate::analysis::{self, Analyzer, is_kana_only, reading_bigrams, to_katakana};
@@ -199,14 +200,11 @@ pub fn compile(parsed: &ParsedQuery, fields: &Fields, synonyms: bool) -> Result<
             )?);
         }
         let q = any_of(alts);
-        top.push((
-            if clause.negated {
-                Occur::MustNot
-            } else {
-                Occur::Must
-            },
-            q,
-        ));
+        top.push(if clause.negated {
+            (Occur::MustNot, boxed(Excluded(q)))
+        } else {
+            (Occur::Must, q)
+        });
     }
     let query: Box<dyn Query> = if top.iter().all(|(o, _)| *o == Occur::MustNot) {
         // no positive clause: the empty query browses everything (filters still apply)
@@ -345,5 +343,81 @@ fn note_expansion(expansions: &mut Vec<Expansion>, word: &str, alt: &[(usize, St
             word: word.to_string(),
             synonyms: vec![alt],
         }),
+    }
+}
+
+/// An excluded clause (`-word`). tantivy's exclusion asks the excluded
+/// scorer whether it holds each candidate with `seek_danger`, also once that
+/// scorer has run out of documents, i.e. with a target below its current
+/// doc; tantivy 0.27's PhraseScorer debug-asserts against exactly that
+/// (tantivy issue #2811), so `研修 -"…"` panicked in debug builds (a 500
+/// from the API) when the excluded phrase ran out first. This wrapper
+/// answers such calls itself and only ever seeks its scorer forwards: the
+/// documents excluded are the same.
+#[derive(Debug)]
+struct Excluded(Box<dyn Query>);
+
+impl Clone for Excluded {
+    fn clone(&self) -> Self {
+        Excluded(self.0.box_clone())
+    }
+}
+
+impl Query for Excluded {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(ExcludedWeight(self.0.weight(enable_scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor)
+    }
+}
+
+struct ExcludedWeight(Box<dyn Weight>);
+
+impl Weight for ExcludedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(ForwardOnly(self.0.scorer(reader, boost)?)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+/// A scorer sought only forwards: `seek_danger` is tantivy's default (check
+/// the current doc, `seek` only when the target is ahead of it).
+struct ForwardOnly(Box<dyn Scorer>);
+
+impl DocSet for ForwardOnly {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let doc = self.0.doc();
+        if doc >= target {
+            doc
+        } else {
+            self.0.seek(target)
+        }
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.0.cost()
+    }
+}
+
+impl Scorer for ForwardOnly {
+    fn score(&mut self) -> Score {
+        self.0.score()
     }
 }

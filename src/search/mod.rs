@@ -223,26 +223,37 @@ pub struct SearchResponse {
     pub expansions: Vec<Expansion>,
 }
 
+impl SearchRequest {
+    /// Checks the request's limits (query length, page size, filter count).
+    /// Run before anything else, the response cache included: its key folds
+    /// duplicate filters, so a request over the filter limit could otherwise
+    /// be answered from the entry of an equivalent request within it.
+    pub fn check(&self) -> Result<(), SearchError> {
+        if self.q.chars().count() > MAX_QUERY_CHARS {
+            return Err(SearchError::Parameter {
+                parameter: "q",
+                message: format!("the query is longer than {MAX_QUERY_CHARS} characters"),
+            });
+        }
+        if self.limit == 0 || self.limit > MAX_LIMIT {
+            return Err(SearchError::Parameter {
+                parameter: "limit",
+                message: format!("must be between 1 and {MAX_LIMIT}"),
+            });
+        }
+        if self.filters.len() > MAX_FILTERS {
+            return Err(SearchError::Parameter {
+                parameter: "filter",
+                message: format!("at most {MAX_FILTERS} filters"),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Runs a search.
 pub fn search(ix: &OpenIndex, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
-    if req.q.chars().count() > MAX_QUERY_CHARS {
-        return Err(SearchError::Parameter {
-            parameter: "q",
-            message: format!("the query is longer than {MAX_QUERY_CHARS} characters"),
-        });
-    }
-    if req.limit == 0 || req.limit > MAX_LIMIT {
-        return Err(SearchError::Parameter {
-            parameter: "limit",
-            message: format!("must be between 1 and {MAX_LIMIT}"),
-        });
-    }
-    if req.filters.len() > MAX_FILTERS {
-        return Err(SearchError::Parameter {
-            parameter: "filter",
-            message: format!("at most {MAX_FILTERS} filters"),
-        });
-    }
+    req.check()?;
     let parsed = query::parse(&req.q).map_err(SearchError::Syntax)?;
     let compiled =
         compile::compile(&parsed, &ix.fields, req.synonyms).map_err(SearchError::Syntax)?;
