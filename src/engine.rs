@@ -89,11 +89,11 @@ pub struct Engine {
     sentences: OnceLock<SentenceIndex>,
     suggester: OnceLock<Suggester>,
     /// Recent search responses; an engine is immutable (a rebuild makes a new
-    /// one), so entries never go stale.
-    search_cache: Mutex<LruCache<String, SearchResponse>>,
+    /// one), so entries never go stale. `None` when caching is turned off.
+    search_cache: Option<Mutex<LruCache<String, SearchResponse>>>,
 }
 
-/// Search responses kept per engine.
+/// Search responses kept per engine (by default; see [`Engine::with_search_cache`]).
 pub const SEARCH_CACHE_ENTRIES: usize = 2048;
 
 /// A plan with its record counts, for `GET /api/plans`.
@@ -199,10 +199,17 @@ impl Engine {
             links,
             sentences: OnceLock::new(),
             suggester: OnceLock::new(),
-            search_cache: Mutex::new(LruCache::new(
-                NonZeroUsize::new(SEARCH_CACHE_ENTRIES).expect("non-zero"),
-            )),
+            search_cache: None,
         }
+        .with_search_cache(SEARCH_CACHE_ENTRIES)
+    }
+
+    /// The same engine with a search response cache of `entries` responses
+    /// (0 = no cache: every search runs; for load tests of the engine itself).
+    /// Any cached responses are dropped.
+    pub fn with_search_cache(mut self, entries: usize) -> Engine {
+        self.search_cache = NonZeroUsize::new(entries).map(|n| Mutex::new(LruCache::new(n)));
+        self
     }
 
     pub fn measure(&self, id: &str) -> Result<&Measure, EngineError> {
@@ -215,22 +222,22 @@ impl Engine {
     /// Runs a search, answering repeated requests from the cache.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
         req.check()?;
+        let Some(cache) = &self.search_cache else {
+            return self.search_uncached(req);
+        };
+        let lock = || cache.lock().unwrap_or_else(|p| p.into_inner());
         let key = req.cache_key();
-        if let Some(hit) = self.cache().get(&key) {
+        if let Some(hit) = lock().get(&key) {
             return Ok(hit.clone());
         }
         let res = search::search(&self.index, req)?;
-        self.cache().put(key, res.clone());
+        lock().put(key, res.clone());
         Ok(res)
     }
 
     /// Runs a search without the cache (benchmarks of the engine itself).
     pub fn search_uncached(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
         Ok(search::search(&self.index, req)?)
-    }
-
-    fn cache(&self) -> std::sync::MutexGuard<'_, LruCache<String, SearchResponse>> {
-        self.search_cache.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The most related measures of `id` (other plans unless `all_plans`).

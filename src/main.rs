@@ -78,6 +78,10 @@ enum Command {
         rounds: usize,
         #[arg(long)]
         json: bool,
+        /// Do not build: measure the existing index given by --index
+        /// (overlap report and search latency only).
+        #[arg(long)]
+        no_build: bool,
     },
     /// Generate a larger realistic corpus (real measures recombined into new
     /// plans and municipalities) as JSONL files plus a manifest.
@@ -139,6 +143,10 @@ struct ServeArgs {
     /// while serving (0 = never check).
     #[arg(long, default_value_t = 2, env = "SHISAKU_WATCH_SECONDS")]
     watch_seconds: u64,
+    /// Search responses kept in the in-memory LRU cache (0 = no cache, e.g.
+    /// to load-test the engine itself).
+    #[arg(long, default_value_t = shisaku::engine::SEARCH_CACHE_ENTRIES, env = "SHISAKU_SEARCH_CACHE")]
+    search_cache: usize,
 }
 
 #[derive(clap::Args)]
@@ -224,6 +232,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 admin_token: args.admin_token.filter(|t| !t.is_empty()),
                 manifest: cli.manifest.clone(),
                 index_root: cli.index.clone(),
+                search_cache_entries: args.search_cache,
             };
             let state = shisaku::api::AppState::new(engine, config);
             let router = shisaku::api::app(state.clone())?;
@@ -340,28 +349,35 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             }
             out.flush()?;
         }
-        Command::Bench { rounds, json } => {
-            let scratch =
-                std::env::temp_dir().join(format!("shisaku-bench-{}", std::process::id()));
-            let report = shisaku::bench::run(&cli.manifest, &scratch, rounds.max(1));
-            let _ = std::fs::remove_dir_all(&scratch);
+        Command::Bench {
+            rounds,
+            json,
+            no_build,
+        } => {
+            let report = if no_build {
+                shisaku::bench::run_existing(&cli.index, rounds.max(1))
+            } else {
+                let scratch =
+                    std::env::temp_dir().join(format!("shisaku-bench-{}", std::process::id()));
+                let report = shisaku::bench::run(&cli.manifest, &scratch, rounds.max(1));
+                let _ = std::fs::remove_dir_all(&scratch);
+                report
+            };
             let report = report?;
             if json {
                 print_json(&report)?;
             } else {
                 println!("measures            {}", report.measures);
-                println!(
-                    "build (import+index+links) {:.2} s",
-                    report.build_seconds.unwrap_or(0.0)
-                );
-                println!(
-                    "  index             {:.2} s",
-                    report.index_seconds.unwrap_or(0.0)
-                );
-                println!(
-                    "  related links     {:.2} s",
-                    report.links_seconds.unwrap_or(0.0)
-                );
+                if let (Some(build), Some(index), Some(links)) = (
+                    report.build_seconds,
+                    report.index_seconds,
+                    report.links_seconds,
+                ) {
+                    println!("build (import+index+links) {build:.2} s");
+                    println!("  index             {index:.2} s");
+                    println!("  related links     {links:.2} s");
+                }
+                println!("open (records+links) {:.2} s", report.open_seconds);
                 println!(
                     "overlap report      {:.3} s ({} pairs)",
                     report.overlap_seconds, report.overlap_pairs

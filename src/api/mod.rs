@@ -44,6 +44,8 @@ pub struct Config {
     /// Manifest and index folder a reindex rebuilds (never taken from a request).
     pub manifest: PathBuf,
     pub index_root: PathBuf,
+    /// Search responses cached per engine (0 = no cache).
+    pub search_cache_entries: usize,
 }
 
 impl Default for Config {
@@ -54,6 +56,7 @@ impl Default for Config {
             admin_token: None,
             manifest: PathBuf::from("seeds/manifest.toml"),
             index_root: PathBuf::from("index"),
+            search_cache_entries: crate::engine::SEARCH_CACHE_ENTRIES,
         }
     }
 }
@@ -69,6 +72,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(engine: Engine, config: Config) -> Self {
+        let engine = engine.with_search_cache(config.search_cache_entries);
         AppState {
             engine: Arc::new(RwLock::new(Arc::new(engine))),
             config: Arc::new(config),
@@ -86,7 +90,7 @@ impl AppState {
 
     /// Replaces the engine (after a rebuild); requests in flight keep the old one.
     pub fn swap(&self, engine: Engine) {
-        let new = Arc::new(engine);
+        let new = Arc::new(engine.with_search_cache(self.config.search_cache_entries));
         match self.engine.write() {
             Ok(mut g) => *g = new,
             Err(poisoned) => *poisoned.into_inner() = new,

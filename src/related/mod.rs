@@ -210,7 +210,11 @@ impl Profiles {
         let mut terms: Vec<String> = Vec::new();
         let mut df: Vec<u32> = Vec::new();
         for tf in &raw {
-            for t in tf.keys() {
+            // term ids in a fixed order (not the hash map's), so that ties and
+            // float sums come out the same on every build
+            let mut keys: Vec<&String> = tf.keys().collect();
+            keys.sort_unstable();
+            for t in keys {
                 let id = *term_ids.entry(t.clone()).or_insert_with(|| {
                     terms.push(t.clone());
                     df.push(0);
@@ -232,11 +236,11 @@ impl Profiles {
                 })
                 .filter(|(_, w)| *w > 0.0)
                 .collect();
+            v.sort_by_key(|x| x.0);
             let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
             if norm > 0.0 {
                 v.iter_mut().for_each(|x| x.1 /= norm);
             }
-            v.sort_by_key(|x| x.0);
             vectors.push(v);
         }
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms.len()];
