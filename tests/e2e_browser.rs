@@ -911,7 +911,7 @@ async fn overlaps_page(b: &Browser, base: &str) {
     let cells = b
         .js("return [...document.querySelectorAll('#overlap-matrix .cell text')].map(t => t.textContent);")
         .await;
-    assert_eq!(cells, json!(["—", "1", "1", "1", "—", "0", "1", "0", "—"]));
+    assert_eq!(cells, json!(["—", "1", "2", "1", "—", "0", "2", "0", "—"]));
     assert_eq!(
         b.find("#threshold")
             .await
@@ -924,13 +924,13 @@ async fn overlaps_page(b: &Browser, base: &str) {
     b.until_count(
         "a cluster with linked measures",
         "#clusters .cluster a[href^='/measure/']",
-        3,
+        4,
     )
     .await;
     assert_eq!(
         b.js("return document.querySelectorAll('#pairs tbody tr').length;")
             .await,
-        2
+        3
     );
     let csv = b
         .find("#csv-link")
@@ -959,7 +959,7 @@ async fn overlaps_page(b: &Browser, base: &str) {
 
     let t = b.find("#threshold").await;
     t.clear().await.unwrap();
-    t.send_keys("0.4").await.unwrap();
+    t.send_keys("0.401").await.unwrap();
     t.send_keys(&key(Key::Enter)).await.unwrap();
     b.until(
         "a higher threshold keeps one pair",
@@ -967,7 +967,7 @@ async fn overlaps_page(b: &Browser, base: &str) {
         |v| v == 1,
     )
     .await;
-    assert!(b.url().await.ends_with("/overlaps?threshold=0.4"));
+    assert!(b.url().await.ends_with("/overlaps?threshold=0.401"));
     let csv = b
         .find("#csv-link")
         .await
@@ -975,7 +975,7 @@ async fn overlaps_page(b: &Browser, base: &str) {
         .await
         .unwrap()
         .unwrap();
-    assert!(csv.contains("threshold=0.4"), "{csv}");
+    assert!(csv.contains("threshold=0.401"), "{csv}");
 }
 
 /// The wording-reuse page marks the shared spans of the closest sentences.

@@ -774,7 +774,7 @@
 
   function overlapsPage(main) {
     setTitle('重複一覧');
-    const threshold = el('input', { id: 'threshold', type: 'number', min: '0', max: '1', step: '0.05', inputmode: 'decimal' });
+    const threshold = el('input', { id: 'threshold', type: 'number', min: '0', max: '1', step: 'any', inputmode: 'decimal' });
     const csv = el('a', { id: 'csv-link', class: 'button', href: '/api/overlaps?format=csv', download: 'shisaku-overlaps.csv' }, 'CSV をダウンロード');
     const status = el('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
     const out = el('div', { id: 'overlap-report' });
