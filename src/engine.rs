@@ -383,11 +383,10 @@ impl Engine {
 /// Related links of every measure (other plans and all plans).
 pub fn compute_links(measures: &[Measure]) -> Vec<StoredLinks> {
     let profiles = Profiles::build(measures);
-    let other = profiles.all_links(LINKS_KEPT, false);
-    let all = profiles.all_links(LINKS_KEPT, true);
+    let both = profiles.all_links_both(LINKS_KEPT);
     measures
         .iter()
-        .zip(other.into_iter().zip(all))
+        .zip(both)
         .map(|(m, (other_plans, all_plans))| StoredLinks {
             id: m.id.clone(),
             other_plans,
