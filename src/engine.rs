@@ -186,11 +186,12 @@ impl Engine {
             .enumerate()
             .map(|(i, m)| (m.id.clone(), i))
             .collect();
-        let by_id: HashMap<String, StoredLinks> =
+        let mut by_id: HashMap<String, StoredLinks> =
             links.into_iter().map(|l| (l.id.clone(), l)).collect();
+        // moved, not cloned: on a large corpus the links are most of the memory
         let links = measures
             .iter()
-            .map(|m| by_id.get(&m.id).cloned().unwrap_or_default())
+            .map(|m| by_id.remove(&m.id).unwrap_or_default())
             .collect();
         Engine {
             index,
@@ -298,7 +299,11 @@ impl Engine {
                 message: "must be between 0 and 1".into(),
             });
         }
-        let links: Vec<Vec<Link>> = self.links.iter().map(|l| l.other_plans.clone()).collect();
+        let links: Vec<&[Link]> = self
+            .links
+            .iter()
+            .map(|l| l.other_plans.as_slice())
+            .collect();
         Ok(overlap::report(&self.measures, &links, threshold))
     }
 
@@ -343,10 +348,12 @@ impl Engine {
     /// The plans of the corpus with their record counts.
     pub fn plans(&self) -> Vec<PlanSummary> {
         let mut out: Vec<PlanSummary> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
         for m in &self.measures {
-            let i = match out.iter().position(|p| p.id == m.plan.id) {
-                Some(i) => i,
+            let i = match index.get(m.plan.id.as_str()) {
+                Some(&i) => i,
                 None => {
+                    index.insert(m.plan.id.as_str(), out.len());
                     out.push(PlanSummary {
                         id: m.plan.id.clone(),
                         name: m.plan.name.clone(),
@@ -384,11 +391,10 @@ impl Engine {
 /// Related links of every measure (other plans and all plans).
 pub fn compute_links(measures: &[Measure]) -> Vec<StoredLinks> {
     let profiles = Profiles::build(measures);
-    let other = profiles.all_links(LINKS_KEPT, false);
-    let all = profiles.all_links(LINKS_KEPT, true);
+    let both = profiles.all_links_both(LINKS_KEPT);
     measures
         .iter()
-        .zip(other.into_iter().zip(all))
+        .zip(both)
         .map(|(m, (other_plans, all_plans))| StoredLinks {
             id: m.id.clone(),
             other_plans,

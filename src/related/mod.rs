@@ -68,11 +68,12 @@ pub struct Link {
 pub struct Profiles {
     pub ids: Vec<String>,
     pub titles: Vec<String>,
-    plan_ids: Vec<String>,
+    /// Plan of each measure, numbered in order of first appearance.
+    plan_of: Vec<u32>,
     /// Sorted by term id; weights L2-normalized.
     vectors: Vec<Vec<(u32, f32)>>,
     /// Title folded for title similarity.
-    title_keys: Vec<String>,
+    title_keys: Vec<DiceKey>,
     /// Head noun of each title (empty when none).
     heads: Vec<String>,
     postings: Vec<Vec<(u32, f32)>>,
@@ -140,8 +141,11 @@ pub fn stopwords(measures: &[Measure]) -> HashSet<String> {
         .map(String::from)
         .collect();
     let analyzer = Analyzer::shared();
-    for m in measures {
-        let muni = &m.plan.municipality;
+    let munis: HashSet<&str> = measures
+        .iter()
+        .map(|m| m.plan.municipality.as_str())
+        .collect();
+    for muni in munis {
         stop.extend(analyzer.terms(muni));
         stop.insert(analyzer.normalize(muni).text);
         if let Some(stem) = muni.strip_suffix('市').or_else(|| muni.strip_suffix('町')) {
@@ -201,10 +205,14 @@ impl Profiles {
             }
             raw.push(tf);
         }
-        Self::from_raw(measures, raw)
+        Self::from_raw(measures, raw, &stop)
     }
 
-    fn from_raw(measures: &[Measure], raw: Vec<HashMap<String, f32>>) -> Profiles {
+    fn from_raw(
+        measures: &[Measure],
+        raw: Vec<HashMap<String, f32>>,
+        stop: &HashSet<String>,
+    ) -> Profiles {
         let n = measures.len();
         let mut term_ids: HashMap<String, u32> = HashMap::new();
         let mut terms: Vec<String> = Vec::new();
@@ -252,15 +260,24 @@ impl Profiles {
         Profiles {
             ids: measures.iter().map(|m| m.id.clone()).collect(),
             titles: measures.iter().map(|m| m.title.clone()).collect(),
-            plan_ids: measures.iter().map(|m| m.plan.id.clone()).collect(),
-            title_keys: measures.iter().map(|m| title_key(&m.title)).collect(),
-            heads: {
-                let stop = stopwords(measures);
+            heads: measures
+                .iter()
+                .map(|m| title_head(&m.title, stop))
+                .collect(),
+            plan_of: {
+                let mut plans: HashMap<&str, u32> = HashMap::new();
                 measures
                     .iter()
-                    .map(|m| title_head(&m.title, &stop))
+                    .map(|m| {
+                        let next = plans.len() as u32;
+                        *plans.entry(m.plan.id.as_str()).or_insert(next)
+                    })
                     .collect()
             },
+            title_keys: measures
+                .iter()
+                .map(|m| DiceKey::new(&title_key(&m.title)))
+                .collect(),
             by_id: measures
                 .iter()
                 .enumerate()
@@ -287,11 +304,33 @@ impl Profiles {
     /// The most related measures of measure `d`: other plans only unless
     /// `all_plans`; never `d` itself; best first.
     pub fn related(&self, d: usize, limit: usize, all_plans: bool) -> Vec<Link> {
+        let mut scratch = Scratch::new(self.len());
+        let cands = self.candidates(d, &mut scratch);
+        self.rank(d, cands, limit, all_plans, &mut HashMap::new())
+    }
+
+    /// Both link lists of measure `d` (other plans, all plans) from one pass
+    /// over the postings; the same lists as two calls of [`Profiles::related`].
+    fn related_both(
+        &self,
+        d: usize,
+        limit: usize,
+        scratch: &mut Scratch,
+    ) -> (Vec<Link>, Vec<Link>) {
+        let cands = self.candidates(d, scratch);
+        let mut scores = HashMap::new();
+        let other = self.rank(d, cands.clone(), limit, false, &mut scores);
+        let all = self.rank(d, cands, limit, true, &mut scores);
+        (other, all)
+    }
+
+    /// Every measure sharing a probed term with `d` (not `d` itself), with
+    /// its accumulated probe score, in no particular order.
+    fn candidates(&self, d: usize, scratch: &mut Scratch) -> Vec<(u32, f32)> {
         let v = &self.vectors[d];
         let cap = max_postings(self.len());
         let mut probe: Vec<&(u32, f32)> = v.iter().collect();
         probe.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let mut acc: HashMap<u32, f32> = HashMap::new();
         for &&(t, w) in probe.iter().take(PROBE_TERMS) {
             let list = &self.postings[t as usize];
             if list.len() > cap {
@@ -299,19 +338,42 @@ impl Profiles {
             }
             for &(other, ow) in list {
                 if other as usize != d {
-                    *acc.entry(other).or_default() += w * ow;
+                    scratch.add(other, w * ow);
                 }
             }
         }
-        let mut cands: Vec<(u32, f32)> = acc
-            .into_iter()
-            .filter(|(o, _)| all_plans || self.plan_ids[*o as usize] != self.plan_ids[d])
-            .collect();
-        cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        cands.truncate(CANDIDATES);
+        scratch.drain()
+    }
+
+    /// The best `limit` links among `cands`: the [`CANDIDATES`] best by probe
+    /// score are rescored exactly (scores cached in `scores` across calls for
+    /// the same `d`).
+    fn rank(
+        &self,
+        d: usize,
+        mut cands: Vec<(u32, f32)>,
+        limit: usize,
+        all_plans: bool,
+        scores: &mut HashMap<u32, f32>,
+    ) -> Vec<Link> {
+        if !all_plans {
+            let own = self.plan_of[d];
+            cands.retain(|(o, _)| self.plan_of[*o as usize] != own);
+        }
+        // a total order (ties by position), so selecting then sorting the
+        // first CANDIDATES gives exactly the head of a full sort
+        let by_probe = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if cands.len() > CANDIDATES {
+            cands.select_nth_unstable_by(CANDIDATES - 1, by_probe);
+            cands.truncate(CANDIDATES);
+        }
+        cands.sort_by(by_probe);
         let mut links: Vec<(usize, f32)> = cands
             .into_iter()
-            .map(|(o, _)| (o as usize, self.score(d, o as usize)))
+            .map(|(o, _)| {
+                let s = *scores.entry(o).or_insert_with(|| self.score(d, o as usize));
+                (o as usize, s)
+            })
             .filter(|(_, s)| *s >= MIN_LINK_SCORE)
             .collect();
         links.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -332,7 +394,7 @@ impl Profiles {
         if cos <= 0.0 {
             return 0.0;
         }
-        let title = strsim::sorensen_dice(&self.title_keys[a], &self.title_keys[b]) as f32;
+        let title = self.title_keys[a].sorensen_dice(&self.title_keys[b]) as f32;
         let head = !self.heads[a].is_empty() && self.heads[a] == self.heads[b];
         let bonus = if head { HEAD_BONUS } else { 0.0 };
         (COSINE_SHARE * cos + (1.0 - COSINE_SHARE) * title + bonus).clamp(0.0, 1.0)
@@ -373,18 +435,28 @@ impl Profiles {
 
     /// Links of every measure (`limit` each), computed on all cores.
     pub fn all_links(&self, limit: usize, all_plans: bool) -> Vec<Vec<Link>> {
+        self.all_links_both(limit)
+            .into_iter()
+            .map(|(other, all)| if all_plans { all } else { other })
+            .collect()
+    }
+
+    /// Both link lists of every measure (other plans, all plans), `limit`
+    /// each, computed on all cores in one pass over the postings per measure.
+    pub fn all_links_both(&self, limit: usize) -> Vec<(Vec<Link>, Vec<Link>)> {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1);
         let chunk = self.len().div_ceil(threads).max(1);
-        let mut out: Vec<Vec<Link>> = Vec::with_capacity(self.len());
+        let mut out = Vec::with_capacity(self.len());
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..self.len())
                 .step_by(chunk)
                 .map(|start| {
                     s.spawn(move || {
+                        let mut scratch = Scratch::new(self.len());
                         (start..(start + chunk).min(self.len()))
-                            .map(|d| self.related(d, limit, all_plans))
+                            .map(|d| self.related_both(d, limit, &mut scratch))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -397,6 +469,94 @@ impl Profiles {
             }
         });
         out
+    }
+}
+
+/// Per-thread accumulator of candidate scores: dense over measure positions
+/// (a hash map per measure was most of the link time on large corpora).
+struct Scratch {
+    acc: Vec<f32>,
+    seen: Vec<bool>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Scratch {
+        Scratch {
+            acc: vec![0.0; n],
+            seen: vec![false; n],
+            touched: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, d: u32, x: f32) {
+        let i = d as usize;
+        if !self.seen[i] {
+            self.seen[i] = true;
+            self.touched.push(d);
+        }
+        self.acc[i] += x;
+    }
+
+    /// The accumulated (position, sum) pairs; leaves the scratch empty.
+    fn drain(&mut self) -> Vec<(u32, f32)> {
+        let out = self
+            .touched
+            .iter()
+            .map(|&d| (d, self.acc[d as usize]))
+            .collect();
+        for &d in &self.touched {
+            self.acc[d as usize] = 0.0;
+            self.seen[d as usize] = false;
+        }
+        self.touched.clear();
+        out
+    }
+}
+
+/// A title prepared once for Sørensen–Dice similarity. [`DiceKey::sorensen_dice`]
+/// returns exactly what `strsim::sorensen_dice` returns for the two strings
+/// (whitespace removed, character bigrams counted as a multiset, and — as
+/// strsim has it — the denominator in bytes), without building two strings
+/// and a hash map for every pair.
+#[derive(Debug, Clone)]
+pub struct DiceKey {
+    text: String,
+    /// Character bigrams, sorted.
+    bigrams: Vec<(char, char)>,
+}
+
+impl DiceKey {
+    pub fn new(s: &str) -> DiceKey {
+        let text: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut bigrams: Vec<(char, char)> = text.chars().zip(text.chars().skip(1)).collect();
+        bigrams.sort_unstable();
+        DiceKey { text, bigrams }
+    }
+
+    pub fn sorensen_dice(&self, other: &DiceKey) -> f64 {
+        let (a, b) = (&self.text, &other.text);
+        if a == b {
+            return 1.0;
+        }
+        if a.len() < 2 || b.len() < 2 {
+            return 0.0;
+        }
+        // multiset intersection of two sorted lists
+        let (x, y) = (&self.bigrams, &other.bigrams);
+        let (mut i, mut j, mut shared) = (0, 0, 0usize);
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        (2 * shared) as f64 / (a.len() + b.len() - 2) as f64
     }
 }
 
@@ -414,4 +574,51 @@ fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dice_key_matches_strsim() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abab",
+            "a b a b",
+            "自殺",
+            "自",
+            "ゲートキーパー養成研修",
+            "ゲートキーパー研修会",
+            "相談支援体制の充実",
+            "相談 支援 体制",
+            "ああああ",
+            "あああ",
+            "DV相談窓口",
+            "ＤＶ 相談",
+        ];
+        for a in words {
+            for b in words {
+                let want = strsim::sorensen_dice(a, b);
+                let got = DiceKey::new(a).sorensen_dice(&DiceKey::new(b));
+                assert_eq!(got.to_bits(), want.to_bits(), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn scratch_sums_and_resets() {
+        let mut s = Scratch::new(4);
+        s.add(2, 0.5);
+        s.add(0, 0.25);
+        s.add(2, 0.25);
+        let mut got = s.drain();
+        got.sort_by_key(|x| x.0);
+        assert_eq!(got, vec![(0, 0.25), (2, 0.75)]);
+        assert!(s.drain().is_empty());
+        s.add(2, 1.0);
+        assert_eq!(s.drain(), vec![(2, 1.0)]);
+    }
 }

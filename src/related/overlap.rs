@@ -3,7 +3,7 @@
 //! by union-find over the pairs), with plan × plan pair counts; as JSON or as
 //! CSV that Excel opens with the Japanese intact (UTF-8 with BOM).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -87,7 +87,14 @@ fn find(parent: &mut [usize], x: usize) -> usize {
 
 /// Builds the report from each measure's cross-plan links (`links[i]` belongs
 /// to `measures[i]`). Each pair appears once.
-pub fn report(measures: &[Measure], links: &[Vec<Link>], threshold: f32) -> OverlapReport {
+///
+/// Runs in O(p log p + n) for p pairs over n measures (clusters, their terms
+/// and the plan matrix are filled in one pass over the pairs each).
+pub fn report<L: AsRef<[Link]>>(
+    measures: &[Measure],
+    links: &[L],
+    threshold: f32,
+) -> OverlapReport {
     let pos: HashMap<&str, usize> = measures
         .iter()
         .enumerate()
@@ -95,7 +102,7 @@ pub fn report(measures: &[Measure], links: &[Vec<Link>], threshold: f32) -> Over
         .collect();
     let mut best: BTreeMap<(usize, usize), &Link> = BTreeMap::new();
     for (a, ls) in links.iter().enumerate() {
-        for l in ls.iter().filter(|l| l.score >= threshold) {
+        for l in ls.as_ref().iter().filter(|l| l.score >= threshold) {
             let Some(&b) = pos.get(l.id.as_str()) else {
                 continue;
             };
@@ -123,11 +130,8 @@ pub fn report(measures: &[Measure], links: &[Vec<Link>], threshold: f32) -> Over
             members.push(Vec::new());
             members.len() - 1
         });
-        for x in [a, b] {
-            if !members[c].contains(&x) {
-                members[c].push(x);
-            }
-        }
+        // duplicates are removed below, after sorting
+        members[c].extend([a, b]);
         pairs.push(Pair {
             a: side(&measures[a]),
             b: side(&measures[b]),
@@ -136,13 +140,18 @@ pub fn report(measures: &[Measure], links: &[Vec<Link>], threshold: f32) -> Over
             cluster: c,
         });
     }
+    let mut pairs_of: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
+    for (i, p) in pairs.iter().enumerate() {
+        pairs_of[p.cluster].push(i);
+    }
     for (c, ms) in members.iter_mut().enumerate() {
-        ms.sort();
+        ms.sort_unstable();
+        ms.dedup();
         let mut plans: Vec<String> = ms.iter().map(|&i| measures[i].plan.name.clone()).collect();
         plans.sort();
         plans.dedup();
         let mut term_count: HashMap<&str, usize> = HashMap::new();
-        for p in pairs.iter().filter(|p| p.cluster == c) {
+        for p in pairs_of[c].iter().map(|&i| &pairs[i]) {
             for t in &p.shared_terms {
                 *term_count.entry(t.as_str()).or_default() += 1;
             }
@@ -161,10 +170,19 @@ pub fn report(measures: &[Measure], links: &[Vec<Link>], threshold: f32) -> Over
         });
     }
     pairs.sort_by(|x, y| y.score.total_cmp(&x.score));
-    let mut plan_names: Vec<String> = measures.iter().map(|m| m.plan.name.clone()).collect();
-    plan_names.sort();
-    plan_names.dedup();
-    let idx = |p: &str| plan_names.iter().position(|x| x == p).unwrap_or(0);
+    let plan_names: Vec<String> = measures
+        .iter()
+        .map(|m| m.plan.name.as_str())
+        .collect::<BTreeSet<&str>>()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let plan_index: HashMap<&str, usize> = plan_names
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i))
+        .collect();
+    let idx = |p: &str| plan_index.get(p).copied().unwrap_or(0);
     let mut counts = vec![vec![0; plan_names.len()]; plan_names.len()];
     for p in &pairs {
         let (i, j) = (idx(&p.a.plan), idx(&p.b.plan));
