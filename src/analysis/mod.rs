@@ -164,27 +164,31 @@ impl Analyzer {
         let mut out = Vec::with_capacity(tokens.len());
         for (position, mut tok) in tokens.into_iter().enumerate() {
             let user_word = !tok.word_id.is_system() && !tok.word_id.is_unknown();
-            let details: Vec<String> = tok.details().iter().map(|s| s.to_string()).collect();
+            let normalized = tok.surface.to_string();
+            let (start, end) = norm.original_range(tok.byte_start, tok.byte_end);
+            // borrowed from the dictionary: no copy of every detail field
+            let details: Vec<&str> = tok.details();
             let field = |i: usize| {
                 details
                     .get(i)
-                    .map(String::as_str)
+                    .copied()
                     .filter(|s| !s.is_empty() && *s != "*")
             };
-            let normalized = tok.surface.to_string();
             // IPADIC detail fields: 0-3 part of speech, 6 base form, 7 reading
             // (user-dictionary rows are laid out in the same positions).
-            let pos = (0..4)
-                .map(|i| details.get(i).map(String::as_str).unwrap_or("*"))
-                .collect::<Vec<_>>()
-                .join(",");
+            let mut pos = String::with_capacity(48);
+            for i in 0..4 {
+                if i > 0 {
+                    pos.push(',');
+                }
+                pos.push_str(details.get(i).copied().unwrap_or("*"));
+            }
             let term = field(6)
                 .map(String::from)
                 .unwrap_or_else(|| normalized.clone());
             let reading = field(7)
                 .map(String::from)
                 .unwrap_or_else(|| to_katakana(&normalized));
-            let (start, end) = norm.original_range(tok.byte_start, tok.byte_end);
             // Stop tags, and any token without a letter or digit (ASCII
             // punctuation after width folding is an unknown "noun" to IPADIC).
             let stop =
