@@ -12,6 +12,9 @@ use std::sync::{Mutex, OnceLock};
 
 use lru::LruCache;
 
+mod links;
+use links::LinkTable;
+
 use serde::{Deserialize, Serialize};
 
 use crate::index::{self, IndexError, OpenIndex};
@@ -85,7 +88,7 @@ pub struct Engine {
     pub index: OpenIndex,
     pub measures: Vec<Measure>,
     positions: HashMap<String, usize>,
-    links: Vec<StoredLinks>,
+    links: LinkTable,
     sentences: OnceLock<SentenceIndex>,
     suggester: OnceLock<Suggester>,
     /// Recent search responses; an engine is immutable (a rebuild makes a new
@@ -169,8 +172,12 @@ impl Engine {
     pub fn open(root: &Path) -> Result<Engine, EngineError> {
         let index = OpenIndex::open(root)?;
         let measures = index.all_records()?;
-        let links = read_links(&index.path.join(LINKS_FILE))?;
-        Ok(Self::assemble(index, measures, links))
+        let path = index.path.join(LINKS_FILE);
+        let mut engine = Self::assemble(index, measures, Vec::new());
+        // streamed into the compact table: the string form of every link is
+        // never held at once
+        read_links(&path, &mut |l| engine.store_links(l))?;
+        Ok(engine)
     }
 
     /// An engine over records held in memory (tests, benchmarks).
@@ -186,23 +193,28 @@ impl Engine {
             .enumerate()
             .map(|(i, m)| (m.id.clone(), i))
             .collect();
-        let mut by_id: HashMap<String, StoredLinks> =
-            links.into_iter().map(|l| (l.id.clone(), l)).collect();
-        // moved, not cloned: on a large corpus the links are most of the memory
-        let links = measures
-            .iter()
-            .map(|m| by_id.remove(&m.id).unwrap_or_default())
-            .collect();
-        Engine {
+        let mut engine = Engine {
             index,
+            links: LinkTable::new(measures.len()),
             measures,
             positions,
-            links,
             sentences: OnceLock::new(),
             suggester: OnceLock::new(),
             search_cache: None,
         }
-        .with_search_cache(SEARCH_CACHE_ENTRIES)
+        .with_search_cache(SEARCH_CACHE_ENTRIES);
+        for l in links {
+            engine.store_links(l);
+        }
+        engine
+    }
+
+    /// Keeps the links of one measure (a later entry for the same id
+    /// replaces an earlier one; links of unknown measures are dropped).
+    fn store_links(&mut self, l: StoredLinks) {
+        if let Some(&at) = self.positions.get(&l.id) {
+            self.links.set(at, l, &self.positions);
+        }
     }
 
     /// The same engine with a search response cache of `entries` responses
@@ -255,16 +267,12 @@ impl Engine {
         }
         let m = self.measure(id)?;
         let i = self.positions[id];
-        let stored = if all_plans {
-            &self.links[i].all_plans
-        } else {
-            &self.links[i].other_plans
-        };
-        let related = stored
-            .iter()
+        let related = self
+            .links
+            .links(i, all_plans, |p| self.measures[p].id.as_str())
             .take(limit)
-            .filter_map(|l| {
-                let o = self.measure(&l.id).ok()?;
+            .filter_map(|(position, l)| {
+                let o = &self.measures[position?];
                 Some(RelatedMeasure {
                     id: o.id.clone(),
                     title: o.title.clone(),
@@ -274,7 +282,7 @@ impl Engine {
                     level: o.level.as_str().to_string(),
                     departments: o.departments.clone(),
                     score: l.score,
-                    shared_terms: l.shared_terms.clone(),
+                    shared_terms: l.shared_terms(),
                     source: RelatedSource {
                         file: o.source.file.clone(),
                         line: o.source.line,
@@ -298,10 +306,15 @@ impl Engine {
                 message: "must be between 0 and 1".into(),
             });
         }
-        let links: Vec<&[Link]> = self
-            .links
-            .iter()
-            .map(|l| l.other_plans.as_slice())
+        // the report reads only the links at or above the threshold
+        let links: Vec<Vec<Link>> = (0..self.measures.len())
+            .map(|i| {
+                self.links
+                    .links(i, false, |p| self.measures[p].id.as_str())
+                    .filter(|(_, l)| l.score >= threshold)
+                    .map(|(_, l)| l.to_link())
+                    .collect()
+            })
             .collect();
         Ok(overlap::report(&self.measures, &links, threshold))
     }
@@ -413,14 +426,13 @@ fn write_links(path: &Path, links: &[StoredLinks]) -> Result<(), IndexError> {
     w.get_ref().sync_all().map_err(|e| index::io_err(path, e))
 }
 
-fn read_links(path: &Path) -> Result<Vec<StoredLinks>, IndexError> {
+fn read_links(path: &Path, each: &mut dyn FnMut(StoredLinks)) -> Result<(), IndexError> {
     let f = std::fs::File::open(path).map_err(|e| index::io_err(path, e))?;
-    let mut out = Vec::new();
     for line in std::io::BufReader::new(f).lines() {
         let line = line.map_err(|e| index::io_err(path, e))?;
         if !line.trim().is_empty() {
-            out.push(serde_json::from_str(&line)?);
+            each(serde_json::from_str(&line)?);
         }
     }
-    Ok(out)
+    Ok(())
 }
