@@ -137,9 +137,22 @@ impl Engine {
         root: &Path,
         progress: &mut dyn FnMut(usize),
     ) -> Result<BuildOutcome, EngineError> {
+        Self::build_with(manifest, root, progress, true)
+    }
+
+    /// [`Engine::build`], optionally without the related links (`with_links`
+    /// false: an empty links file, so related lists and the overlap report
+    /// are empty — for scale tests of search on corpora where the links
+    /// would take too long).
+    pub fn build_with(
+        manifest: &Path,
+        root: &Path,
+        progress: &mut dyn FnMut(usize),
+        with_links: bool,
+    ) -> Result<BuildOutcome, EngineError> {
         let corpus = ingest::import_manifest(manifest)?;
         let (generation, index_seconds, links_seconds) =
-            Self::build_from(&corpus.measures, root, progress)?;
+            Self::build_from_with(&corpus.measures, root, progress, with_links)?;
         Ok(BuildOutcome {
             measures: corpus.measures.len(),
             reports: corpus.reports,
@@ -155,11 +168,24 @@ impl Engine {
         root: &Path,
         progress: &mut dyn FnMut(usize),
     ) -> Result<(PathBuf, f64, f64), EngineError> {
+        Self::build_from_with(measures, root, progress, true)
+    }
+
+    fn build_from_with(
+        measures: &[Measure],
+        root: &Path,
+        progress: &mut dyn FnMut(usize),
+        with_links: bool,
+    ) -> Result<(PathBuf, f64, f64), EngineError> {
         let started = std::time::Instant::now();
         let mut links_seconds = 0.0;
         let generation = index::build(root, measures, progress, &mut |dir| {
             let t = std::time::Instant::now();
-            let links = compute_links(measures);
+            let links = if with_links {
+                compute_links(measures)
+            } else {
+                Vec::new()
+            };
             write_links(&dir.join(LINKS_FILE), &links)?;
             links_seconds = t.elapsed().as_secs_f64();
             Ok(())
