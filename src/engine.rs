@@ -10,6 +10,7 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use bytes::Bytes;
 use lru::LruCache;
 
 mod links;
@@ -91,9 +92,10 @@ pub struct Engine {
     links: LinkTable,
     sentences: OnceLock<SentenceIndex>,
     suggester: OnceLock<Suggester>,
-    /// Recent search responses; an engine is immutable (a rebuild makes a new
-    /// one), so entries never go stale. `None` when caching is turned off.
-    search_cache: Option<Mutex<LruCache<String, SearchResponse>>>,
+    /// Recent search responses, as the JSON the API sends; an engine is
+    /// immutable (a rebuild makes a new one), so entries never go stale.
+    /// `None` when caching is turned off.
+    search_cache: Option<Mutex<LruCache<String, Bytes>>>,
 }
 
 /// Search responses kept per engine (by default; see [`Engine::with_search_cache`]).
@@ -258,19 +260,27 @@ impl Engine {
             .ok_or_else(|| EngineError::UnknownId(id.to_string()))
     }
 
-    /// Runs a search, answering repeated requests from the cache.
-    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
-        let Some(cache) = &self.search_cache else {
-            return self.search_uncached(req);
-        };
-        let lock = || cache.lock().unwrap_or_else(|p| p.into_inner());
-        let key = req.cache_key();
-        if let Some(hit) = lock().get(&key) {
-            return Ok(hit.clone());
+    /// Runs a search and returns the response as JSON (what `GET
+    /// /api/search` sends), answering repeated requests from the cache. The
+    /// cache keeps the serialized JSON, so a hit costs neither a copy of the
+    /// response nor its serialization.
+    pub fn search_json(&self, req: &SearchRequest) -> Result<Bytes, EngineError> {
+        if let Some(hit) = self.cached_search_json(req) {
+            return Ok(hit);
         }
         let res = search::search(&self.index, req)?;
-        lock().put(key, res.clone());
-        Ok(res)
+        let json = Bytes::from(serde_json::to_vec(&res).map_err(IndexError::from)?);
+        if let Some(cache) = &self.search_cache {
+            lock(cache).put(req.cache_key(), json.clone());
+        }
+        Ok(json)
+    }
+
+    /// The cached JSON answer to `req`, if there is one: cheap enough to try
+    /// before handing the search to a worker thread.
+    pub fn cached_search_json(&self, req: &SearchRequest) -> Option<Bytes> {
+        let cache = self.search_cache.as_ref()?;
+        lock(cache).get(&req.cache_key()).cloned()
     }
 
     /// Runs a search without the cache (benchmarks of the engine itself).
@@ -424,6 +434,10 @@ impl Engine {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default()
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Related links of every measure (other plans and all plans).

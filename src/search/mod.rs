@@ -203,7 +203,7 @@ pub struct HitSource {
 }
 
 /// A facet value with its count.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
