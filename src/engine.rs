@@ -10,7 +10,11 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use bytes::Bytes;
 use lru::LruCache;
+
+mod links;
+use links::LinkTable;
 
 use serde::{Deserialize, Serialize};
 
@@ -85,12 +89,13 @@ pub struct Engine {
     pub index: OpenIndex,
     pub measures: Vec<Measure>,
     positions: HashMap<String, usize>,
-    links: Vec<StoredLinks>,
+    links: LinkTable,
     sentences: OnceLock<SentenceIndex>,
     suggester: OnceLock<Suggester>,
-    /// Recent search responses; an engine is immutable (a rebuild makes a new
-    /// one), so entries never go stale. `None` when caching is turned off.
-    search_cache: Option<Mutex<LruCache<String, SearchResponse>>>,
+    /// Recent search responses, as the JSON the API sends; an engine is
+    /// immutable (a rebuild makes a new one), so entries never go stale.
+    /// `None` when caching is turned off.
+    search_cache: Option<Mutex<LruCache<String, Bytes>>>,
 }
 
 /// Search responses kept per engine (by default; see [`Engine::with_search_cache`]).
@@ -134,9 +139,22 @@ impl Engine {
         root: &Path,
         progress: &mut dyn FnMut(usize),
     ) -> Result<BuildOutcome, EngineError> {
+        Self::build_with(manifest, root, progress, true)
+    }
+
+    /// [`Engine::build`], optionally without the related links (`with_links`
+    /// false: an empty links file, so related lists and the overlap report
+    /// are empty — for scale tests of search on corpora where the links
+    /// would take too long).
+    pub fn build_with(
+        manifest: &Path,
+        root: &Path,
+        progress: &mut dyn FnMut(usize),
+        with_links: bool,
+    ) -> Result<BuildOutcome, EngineError> {
         let corpus = ingest::import_manifest(manifest)?;
         let (generation, index_seconds, links_seconds) =
-            Self::build_from(&corpus.measures, root, progress)?;
+            Self::build_from_with(&corpus.measures, root, progress, with_links)?;
         Ok(BuildOutcome {
             measures: corpus.measures.len(),
             reports: corpus.reports,
@@ -152,11 +170,24 @@ impl Engine {
         root: &Path,
         progress: &mut dyn FnMut(usize),
     ) -> Result<(PathBuf, f64, f64), EngineError> {
+        Self::build_from_with(measures, root, progress, true)
+    }
+
+    fn build_from_with(
+        measures: &[Measure],
+        root: &Path,
+        progress: &mut dyn FnMut(usize),
+        with_links: bool,
+    ) -> Result<(PathBuf, f64, f64), EngineError> {
         let started = std::time::Instant::now();
         let mut links_seconds = 0.0;
         let generation = index::build(root, measures, progress, &mut |dir| {
             let t = std::time::Instant::now();
-            let links = compute_links(measures);
+            let links = if with_links {
+                compute_links(measures)
+            } else {
+                Vec::new()
+            };
             write_links(&dir.join(LINKS_FILE), &links)?;
             links_seconds = t.elapsed().as_secs_f64();
             Ok(())
@@ -169,8 +200,12 @@ impl Engine {
     pub fn open(root: &Path) -> Result<Engine, EngineError> {
         let index = OpenIndex::open(root)?;
         let measures = index.all_records()?;
-        let links = read_links(&index.path.join(LINKS_FILE))?;
-        Ok(Self::assemble(index, measures, links))
+        let path = index.path.join(LINKS_FILE);
+        let mut engine = Self::assemble(index, measures, Vec::new());
+        // streamed into the compact table: the string form of every link is
+        // never held at once
+        read_links(&path, &mut |l| engine.store_links(l))?;
+        Ok(engine)
     }
 
     /// An engine over records held in memory (tests, benchmarks).
@@ -186,23 +221,28 @@ impl Engine {
             .enumerate()
             .map(|(i, m)| (m.id.clone(), i))
             .collect();
-        let mut by_id: HashMap<String, StoredLinks> =
-            links.into_iter().map(|l| (l.id.clone(), l)).collect();
-        // moved, not cloned: on a large corpus the links are most of the memory
-        let links = measures
-            .iter()
-            .map(|m| by_id.remove(&m.id).unwrap_or_default())
-            .collect();
-        Engine {
+        let mut engine = Engine {
             index,
+            links: LinkTable::new(measures.len()),
             measures,
             positions,
-            links,
             sentences: OnceLock::new(),
             suggester: OnceLock::new(),
             search_cache: None,
         }
-        .with_search_cache(SEARCH_CACHE_ENTRIES)
+        .with_search_cache(SEARCH_CACHE_ENTRIES);
+        for l in links {
+            engine.store_links(l);
+        }
+        engine
+    }
+
+    /// Keeps the links of one measure (a later entry for the same id
+    /// replaces an earlier one; links of unknown measures are dropped).
+    fn store_links(&mut self, l: StoredLinks) {
+        if let Some(&at) = self.positions.get(&l.id) {
+            self.links.set(at, l, &self.positions);
+        }
     }
 
     /// The same engine with a search response cache of `entries` responses
@@ -220,24 +260,34 @@ impl Engine {
             .ok_or_else(|| EngineError::UnknownId(id.to_string()))
     }
 
-    /// Runs a search, answering repeated requests from the cache.
-    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
+    /// Runs a search and returns the response as JSON (what `GET
+    /// /api/search` sends), answering repeated requests from the cache. The
+    /// cache keeps the serialized JSON, so a hit costs neither a copy of the
+    /// response nor its serialization.
+    pub fn search_json(&self, req: &SearchRequest) -> Result<Bytes, EngineError> {
         req.check()?;
-        let Some(cache) = &self.search_cache else {
-            return self.search_uncached(req);
-        };
-        let lock = || cache.lock().unwrap_or_else(|p| p.into_inner());
-        let key = req.cache_key();
-        if let Some(hit) = lock().get(&key) {
-            return Ok(hit.clone());
+        if let Some(hit) = self.cached_search_json(req) {
+            return Ok(hit);
         }
         let res = search::search(&self.index, req)?;
-        lock().put(key, res.clone());
-        Ok(res)
+        let json = Bytes::from(serde_json::to_vec(&res).map_err(IndexError::from)?);
+        if let Some(cache) = &self.search_cache {
+            lock(cache).put(req.cache_key(), json.clone());
+        }
+        Ok(json)
     }
 
-    /// Runs a search without the cache (benchmarks of the engine itself).
-    pub fn search_uncached(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
+    /// The cached JSON answer to `req`, if there is one: cheap enough to try
+    /// before handing the search to a worker thread.
+    pub fn cached_search_json(&self, req: &SearchRequest) -> Option<Bytes> {
+        let cache = self.search_cache.as_ref()?;
+        req.check().ok()?;
+        lock(cache).get(&req.cache_key()).cloned()
+    }
+
+    /// Runs a search and returns the typed response, without the cache
+    /// (benchmarks of the engine itself, tests).
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
         Ok(search::search(&self.index, req)?)
     }
 
@@ -256,16 +306,12 @@ impl Engine {
         }
         let m = self.measure(id)?;
         let i = self.positions[id];
-        let stored = if all_plans {
-            &self.links[i].all_plans
-        } else {
-            &self.links[i].other_plans
-        };
-        let related = stored
-            .iter()
+        let related = self
+            .links
+            .links(i, all_plans, |p| self.measures[p].id.as_str())
             .take(limit)
-            .filter_map(|l| {
-                let o = self.measure(&l.id).ok()?;
+            .filter_map(|(position, l)| {
+                let o = &self.measures[position?];
                 Some(RelatedMeasure {
                     id: o.id.clone(),
                     title: o.title.clone(),
@@ -275,7 +321,7 @@ impl Engine {
                     level: o.level.as_str().to_string(),
                     departments: o.departments.clone(),
                     score: l.score,
-                    shared_terms: l.shared_terms.clone(),
+                    shared_terms: l.shared_terms(),
                     source: RelatedSource {
                         file: o.source.file.clone(),
                         line: o.source.line,
@@ -299,10 +345,15 @@ impl Engine {
                 message: "must be between 0 and 1".into(),
             });
         }
-        let links: Vec<&[Link]> = self
-            .links
-            .iter()
-            .map(|l| l.other_plans.as_slice())
+        // the report reads only the links at or above the threshold
+        let links: Vec<Vec<Link>> = (0..self.measures.len())
+            .map(|i| {
+                self.links
+                    .links(i, false, |p| self.measures[p].id.as_str())
+                    .filter(|(_, l)| l.score >= threshold)
+                    .map(|(_, l)| l.to_link())
+                    .collect()
+            })
             .collect();
         Ok(overlap::report(&self.measures, &links, threshold))
     }
@@ -388,6 +439,10 @@ impl Engine {
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// Related links of every measure (other plans and all plans).
 pub fn compute_links(measures: &[Measure]) -> Vec<StoredLinks> {
     let profiles = Profiles::build(measures);
@@ -414,14 +469,13 @@ fn write_links(path: &Path, links: &[StoredLinks]) -> Result<(), IndexError> {
     w.get_ref().sync_all().map_err(|e| index::io_err(path, e))
 }
 
-fn read_links(path: &Path) -> Result<Vec<StoredLinks>, IndexError> {
+fn read_links(path: &Path, each: &mut dyn FnMut(StoredLinks)) -> Result<(), IndexError> {
     let f = std::fs::File::open(path).map_err(|e| index::io_err(path, e))?;
-    let mut out = Vec::new();
     for line in std::io::BufReader::new(f).lines() {
         let line = line.map_err(|e| index::io_err(path, e))?;
         if !line.trim().is_empty() {
-            out.push(serde_json::from_str(&line)?);
+            each(serde_json::from_str(&line)?);
         }
     }
-    Ok(out)
+    Ok(())
 }

@@ -34,7 +34,12 @@ struct Cli {
 enum Command {
     /// Import the documents of the manifest and (re)build the index and the
     /// related links; prints the import report.
-    Index,
+    Index {
+        /// Skip the related links (related lists and overlaps stay empty):
+        /// for scale tests of search on very large corpora.
+        #[arg(long)]
+        no_links: bool,
+    },
     /// Serve the HTTP API, the web UI and the widget (builds the index first if there is none).
     Serve(ServeArgs),
     /// Search the index.
@@ -195,11 +200,14 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Box<dyn std::error::
 
 fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
     match cli.command {
-        Command::Index => {
+        Command::Index { no_links } => {
             let bar = progress_bar();
-            let outcome = Engine::build(&cli.manifest, &cli.index, &mut |n| {
-                bar.set_position(n as u64)
-            })?;
+            let outcome = Engine::build_with(
+                &cli.manifest,
+                &cli.index,
+                &mut |n| bar.set_position(n as u64),
+                !no_links,
+            )?;
             bar.finish_and_clear();
             eprint!("{}", shisaku::ingest::render_reports(&outcome.reports));
             eprintln!(

@@ -97,18 +97,19 @@ fn search_request(p: &Params) -> ApiResult<SearchRequest> {
         ("synonyms" = Option<String>, Query, description = "on | off (default on)"),
     ),
     responses((status = 200, body = SearchResponse), (status = 400, body = super::error::ErrorBody)))]
-pub async fn search(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> ApiResult<Json<SearchResponse>> {
+pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let params = Params::parse(raw.as_deref())?;
     let req = search_request(&params)?;
-    let res = run_blocking(&state, move |e| Ok(e.search(&req)?)).await?;
-    Ok(Json(res))
+    // a cached answer is sent from here, without a trip to a worker thread
+    let json = match state.engine().cached_search_json(&req) {
+        Some(json) => json,
+        None => run_blocking(&state, move |e| Ok(e.search_json(&req)?)).await?,
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 /// Facet counts over the whole corpus.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FacetsResponse {
     pub total: usize,
     pub facets: std::collections::BTreeMap<String, Vec<FacetCount>>,
@@ -121,11 +122,11 @@ pub async fn facets(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<FacetsResponse>> {
     Params::parse(raw.as_deref())?.only(&[])?;
-    let res = run_blocking(&state, |e| Ok(e.search(&SearchRequest::default())?)).await?;
-    Ok(Json(FacetsResponse {
-        total: res.total,
-        facets: res.facets,
-    }))
+    let json = run_blocking(&state, |e| Ok(e.search_json(&SearchRequest::default())?)).await?;
+    // the search response's total and facets (the rest of it is ignored)
+    let res: FacetsResponse = serde_json::from_slice(&json)
+        .map_err(|e| ApiError::internal(format!("search response: {e}")))?;
+    Ok(Json(res))
 }
 
 /// One measure with every field.

@@ -191,21 +191,55 @@ impl SegmentCollector for FacetedSegment {
         for (f, col) in self.columns.iter().enumerate() {
             let mut map = HashMap::new();
             if let Some(col) = col {
-                for (ord, &n) in self.counts[f].iter().enumerate() {
-                    if n > 0 && col.ord_to_str(ord as u64, &mut buf).unwrap_or(false) {
-                        map.insert(buf.clone(), n);
+                let ords: Vec<u64> = (0..self.counts[f].len() as u64)
+                    .filter(|&o| self.counts[f][o as usize] > 0)
+                    .collect();
+                match terms_of(col, &ords) {
+                    Some(terms) => {
+                        for (o, t) in ords.iter().zip(terms) {
+                            map.insert(t, self.counts[f][*o as usize]);
+                        }
+                    }
+                    None => {
+                        for (ord, &n) in self.counts[f].iter().enumerate() {
+                            if n > 0 && col.ord_to_str(ord as u64, &mut buf).unwrap_or(false) {
+                                map.insert(buf.clone(), n);
+                            }
+                        }
                     }
                 }
             }
             counts.push(map);
         }
+        // department names (sort by department): each distinct one read once
+        let depts: Option<(Vec<u64>, Vec<String>)> = self.dept.as_ref().and_then(|c| {
+            let mut ords: Vec<u64> = self
+                .hits
+                .iter()
+                .map(|h| h.3)
+                .filter(|&o| o < c.num_terms() as u64)
+                .collect();
+            ords.sort_unstable();
+            ords.dedup();
+            terms_of(c, &ords).map(|t| (ords, t))
+        });
         let hits = self
             .hits
             .into_iter()
             .map(|(score, doc, order, dept_ord)| {
                 let mut dept = String::new();
                 if let Some(c) = &self.dept {
-                    let _ = c.ord_to_str(dept_ord, &mut dept);
+                    match &depts {
+                        // an ord outside the dictionary reads as ""
+                        Some((ords, names)) => {
+                            if let Ok(i) = ords.binary_search(&dept_ord) {
+                                dept = names[i].clone();
+                            }
+                        }
+                        None => {
+                            let _ = c.ord_to_str(dept_ord, &mut dept);
+                        }
+                    }
                 }
                 RawHit {
                     score,
@@ -217,4 +251,20 @@ impl SegmentCollector for FacetedSegment {
             .collect();
         Fruit { hits, counts }
     }
+}
+
+/// The strings of a column's term ordinals `ords` (sorted, distinct), read in
+/// one pass over the dictionary instead of one block decompression per
+/// ordinal; `None` when any of them cannot be read (the caller then reads
+/// them one by one, as before).
+fn terms_of(col: &StrColumn, ords: &[u64]) -> Option<Vec<String>> {
+    let mut out = Vec::with_capacity(ords.len());
+    let mut utf8 = true;
+    let found = col
+        .dictionary()
+        .sorted_ords_to_term_cb(ords, |b| match std::str::from_utf8(b) {
+            Ok(t) => out.push(t.to_string()),
+            Err(_) => utf8 = false,
+        });
+    (matches!(found, Ok(true)) && utf8 && out.len() == ords.len()).then_some(out)
 }

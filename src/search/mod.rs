@@ -203,7 +203,7 @@ pub struct HitSource {
 }
 
 /// A facet value with its count.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
@@ -262,14 +262,25 @@ pub fn search(ix: &OpenIndex, req: &SearchRequest) -> Result<SearchResponse, Sea
     let mut fruit = searcher.search(&*compiled.query, &collector)?;
 
     let hits = &mut fruit.hits;
-    match req.sort {
-        Sort::Relevance => {
-            hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.order.cmp(&b.order)))
-        }
-        Sort::Document => hits.sort_by_key(|h| h.order),
-        Sort::Department => hits.sort_by(|a, b| a.dept.cmp(&b.dept).then(a.order.cmp(&b.order))),
-    }
     let total = hits.len();
+    // Only the requested page needs to be in order: select the first
+    // offset + limit hits, then sort those. Ties end on the address, which is
+    // the order the hits were collected in, so this is the page a full
+    // stable sort would give.
+    let by = |a: &collect::RawHit, b: &collect::RawHit| {
+        match req.sort {
+            Sort::Relevance => b.score.total_cmp(&a.score).then(a.order.cmp(&b.order)),
+            Sort::Document => a.order.cmp(&b.order),
+            Sort::Department => a.dept.cmp(&b.dept).then(a.order.cmp(&b.order)),
+        }
+        .then(a.address.cmp(&b.address))
+    };
+    let wanted = req.offset.saturating_add(req.limit).min(total);
+    if wanted > 0 && wanted < total {
+        hits.select_nth_unstable_by(wanted - 1, by);
+        hits.truncate(wanted);
+    }
+    hits.sort_unstable_by(by);
     let mut out = Vec::new();
     for h in hits.iter().skip(req.offset).take(req.limit) {
         let m = ix.record(&searcher.doc(h.address)?)?;

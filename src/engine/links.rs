@@ -1,0 +1,214 @@
+//! The related links of a generation as the engine holds them in memory:
+//! measure positions, scores and numbered shared terms instead of the id and
+//! term strings of `related.jsonl`. With strings (an id and five terms per
+//! link, 40 links per measure) the links were most of a large server's
+//! memory, about 15 KB per measure; this form takes about 1.5 KB. The file
+//! format is unchanged, and [`LinkTable::links`] gives back exactly the
+//! stored [`Link`]s.
+
+use std::collections::HashMap;
+
+use super::StoredLinks;
+use crate::related::Link;
+
+/// One link. `target` is a measure position, or — for a link to an id the
+/// generation does not hold — `positions + k` for the k-th such id.
+#[derive(Debug, Clone, Copy)]
+struct CompactLink {
+    target: u32,
+    score: f32,
+    /// Range of this link's shared terms in [`CompactList::terms`].
+    terms_from: u32,
+    terms_to: u32,
+}
+
+#[derive(Debug, Default)]
+struct CompactList {
+    links: Box<[CompactLink]>,
+    terms: Box<[u32]>,
+}
+
+#[derive(Debug, Default)]
+struct Slot {
+    other_plans: CompactList,
+    all_plans: CompactList,
+}
+
+/// The links of every measure, by measure position.
+#[derive(Debug, Default)]
+pub(super) struct LinkTable {
+    slots: Vec<Slot>,
+    /// Number of measures: targets at or above it index `dangling`.
+    measures: u32,
+    dangling: Vec<String>,
+    dangling_ids: HashMap<String, u32>,
+    terms: Vec<String>,
+    term_ids: HashMap<String, u32>,
+}
+
+impl LinkTable {
+    /// An empty table for `measures` measures (every list empty).
+    pub fn new(measures: usize) -> LinkTable {
+        LinkTable {
+            slots: (0..measures).map(|_| Slot::default()).collect(),
+            measures: measures as u32,
+            ..LinkTable::default()
+        }
+    }
+
+    /// Stores the links of the measure at `at` (replacing earlier ones).
+    pub fn set(&mut self, at: usize, stored: StoredLinks, positions: &HashMap<String, usize>) {
+        let other_plans = self.compact(stored.other_plans, positions);
+        let all_plans = self.compact(stored.all_plans, positions);
+        self.slots[at] = Slot {
+            other_plans,
+            all_plans,
+        };
+    }
+
+    fn compact(&mut self, links: Vec<Link>, positions: &HashMap<String, usize>) -> CompactList {
+        let mut out = Vec::with_capacity(links.len());
+        let mut terms = Vec::new();
+        for l in links {
+            let target = match positions.get(&l.id) {
+                Some(&p) => p as u32,
+                None => {
+                    let next = self.measures + self.dangling.len() as u32;
+                    *self.dangling_ids.entry(l.id.clone()).or_insert_with(|| {
+                        self.dangling.push(l.id);
+                        next
+                    })
+                }
+            };
+            let terms_from = terms.len() as u32;
+            for t in l.shared_terms {
+                let next = self.terms.len() as u32;
+                let id = *self.term_ids.entry(t).or_insert_with_key(|t| {
+                    self.terms.push(t.clone());
+                    next
+                });
+                terms.push(id);
+            }
+            out.push(CompactLink {
+                target,
+                score: l.score,
+                terms_from,
+                terms_to: terms.len() as u32,
+            });
+        }
+        CompactList {
+            links: out.into_boxed_slice(),
+            terms: terms.into_boxed_slice(),
+        }
+    }
+
+    /// The stored links of the measure at `at`, in order: (measure position
+    /// if the generation holds the target, link).
+    pub fn links<'a>(
+        &'a self,
+        at: usize,
+        all_plans: bool,
+        ids: impl Fn(usize) -> &'a str + 'a,
+    ) -> impl Iterator<Item = (Option<usize>, CompactRef<'a>)> + 'a {
+        let slot = &self.slots[at];
+        let list = if all_plans {
+            &slot.all_plans
+        } else {
+            &slot.other_plans
+        };
+        list.links.iter().map(move |l| {
+            let position = (l.target < self.measures).then_some(l.target as usize);
+            let id = match position {
+                Some(p) => ids(p),
+                None => self.dangling[(l.target - self.measures) as usize].as_str(),
+            };
+            (
+                position,
+                CompactRef {
+                    id,
+                    score: l.score,
+                    terms: &list.terms[l.terms_from as usize..l.terms_to as usize],
+                    table: self,
+                },
+            )
+        })
+    }
+}
+
+/// A borrowed view of one stored link.
+pub(super) struct CompactRef<'a> {
+    pub id: &'a str,
+    pub score: f32,
+    terms: &'a [u32],
+    table: &'a LinkTable,
+}
+
+impl CompactRef<'_> {
+    pub fn shared_terms(&self) -> Vec<String> {
+        self.terms
+            .iter()
+            .map(|&t| self.table.terms[t as usize].clone())
+            .collect()
+    }
+
+    pub fn to_link(&self) -> Link {
+        Link {
+            id: self.id.to_string(),
+            score: self.score,
+            shared_terms: self.shared_terms(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(id: &str, score: f32, terms: &[&str]) -> Link {
+        Link {
+            id: id.into(),
+            score,
+            shared_terms: terms.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn gives_back_the_stored_links() {
+        let positions: HashMap<String, usize> = [("a".to_string(), 0), ("b".to_string(), 1)].into();
+        let ids = ["a", "b"];
+        let mut t = LinkTable::new(2);
+        let other = vec![
+            link("b", 0.5, &["相談", "窓口"]),
+            link("gone", 0.25, &[]),
+            link("b", 0.125, &["窓口"]),
+        ];
+        let all = vec![link("gone", 0.75, &["支援"])];
+        t.set(
+            0,
+            StoredLinks {
+                id: "a".into(),
+                other_plans: other.clone(),
+                all_plans: all.clone(),
+            },
+            &positions,
+        );
+        let back: Vec<(Option<usize>, Link)> = t
+            .links(0, false, |p| ids[p])
+            .map(|(p, l)| (p, l.to_link()))
+            .collect();
+        assert_eq!(
+            back,
+            vec![
+                (Some(1), other[0].clone()),
+                (None, other[1].clone()),
+                (Some(1), other[2].clone())
+            ]
+        );
+        let back: Vec<Link> = t
+            .links(0, true, |p| ids[p])
+            .map(|(_, l)| l.to_link())
+            .collect();
+        assert_eq!(back, all);
+        assert_eq!(t.links(1, false, |p| ids[p]).count(), 0);
+    }
+}
