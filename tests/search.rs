@@ -346,3 +346,27 @@ fn hits_carry_provenance_and_escaped_merged_snippets() {
     );
     assert_eq!(h.snippet, "&quot; onmouseover=&quot;alert(1) 内容の説明");
 }
+
+#[test]
+fn a_hit_marks_the_terms_of_each_query_when_its_analysis_is_reused() {
+    // the second and third searches answer from the analyzed-text cache of
+    // the same document: the marks must still follow each query
+    let m = common::made_up(
+        "cached",
+        0,
+        "民生委員の研修",
+        "  民生委員・児童委員を対象にゲートキーパー研修を行う。",
+    );
+    let e = Engine::in_memory(vec![m]).unwrap();
+    for (q, mark) in [
+        ("研修", "<mark>研修</mark>"),
+        ("ゲートキーパー", "<mark>ゲートキーパー</mark>"),
+        ("研修", "<mark>研修</mark>"),
+    ] {
+        let r = e.search(&req(q)).unwrap();
+        let h = &r.hits[0];
+        assert!(h.snippet.contains(mark), "{q}: {}", h.snippet);
+        assert_eq!(h.snippet.matches("<mark>").count(), 1, "{q}: {}", h.snippet);
+        assert!(h.snippet.starts_with("民生委員"), "trimmed: {}", h.snippet);
+    }
+}

@@ -178,7 +178,11 @@ pub fn app(state: AppState) -> Result<Router, String> {
 
 /// Serves `router` on `addr` until SIGINT/SIGTERM; requests in flight finish.
 pub async fn serve(router: Router, addr: SocketAddr) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    use axum::serve::ListenerExt;
+    // responses go out at once, not held back for Nagle's algorithm
+    let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     tracing::info!(%addr, "listening");
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())

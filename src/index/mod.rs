@@ -54,6 +54,8 @@ pub struct OpenIndex {
     pub fields: Fields,
     /// The generation folder this was opened from.
     pub path: PathBuf,
+    /// Analyzed texts of recent hits, for their snippets.
+    pub hit_tokens: crate::search::snippet::TokenCache,
 }
 
 impl OpenIndex {
@@ -77,6 +79,7 @@ impl OpenIndex {
             reader,
             fields,
             path,
+            hit_tokens: Default::default(),
         })
     }
 

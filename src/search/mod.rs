@@ -289,9 +289,11 @@ pub fn search(ix: &OpenIndex, req: &SearchRequest) -> Result<SearchResponse, Sea
         } else {
             m.content.as_str()
         };
+        let key = (h.address.segment_ord, h.address.doc_id);
+        let tokens = ix.hit_tokens.get_or_analyze(key, &m.title, text);
         out.push(Hit {
-            snippet: snippet::snippet(text, &compiled.highlight),
-            title_html: snippet::mark_all(&m.title, &compiled.highlight),
+            snippet: snippet::snippet_in(text, &tokens.text, &compiled.highlight),
+            title_html: snippet::mark_all_in(&m.title, &tokens.title, &compiled.highlight),
             id: m.id,
             title: m.title,
             plan: HitPlan {

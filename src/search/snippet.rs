@@ -3,6 +3,16 @@
 //! Matches are found with the same analysis as the index (word terms, their
 //! compound parts, readings) plus normalized substrings for bigram matches, and
 //! always land on character boundaries of the original text.
+//!
+//! Segmenting hit texts is most of a search's cost, and the same measures come
+//! back for many queries, so the analysis of a text ([`MarkTokens`]) is kept
+//! in a small cache per open index ([`TokenCache`]): a generation never
+//! changes, so an entry never goes stale.
+
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+use lru::LruCache;
 
 use super::compile::Highlight;
 use crate::analysis::Analyzer;
@@ -10,25 +20,116 @@ use crate::analysis::Analyzer;
 /// Snippet length in characters.
 pub const SNIPPET_CHARS: usize = 150;
 
+/// One indexed (non-stop) token of a text: what a highlight can match.
+#[derive(Debug)]
+struct MarkToken {
+    start: u32,
+    end: u32,
+    term: Box<str>,
+    parts: Box<[Box<str>]>,
+    reading: Box<str>,
+}
+
+/// The analysis of one text that highlighting needs: its non-stop tokens
+/// with byte ranges in the original text.
+#[derive(Debug, Default)]
+pub struct MarkTokens(Vec<MarkToken>);
+
+impl MarkTokens {
+    /// Analyzes `text` (as the index did).
+    pub fn of(text: &str) -> MarkTokens {
+        MarkTokens(
+            Analyzer::shared()
+                .analyze(text)
+                .into_iter()
+                .filter(|t| !t.stop)
+                .map(|t| MarkToken {
+                    start: t.start as u32,
+                    end: t.end as u32,
+                    term: t.term.into(),
+                    parts: t.parts.into_iter().map(Into::into).collect(),
+                    reading: t.reading.into(),
+                })
+                .collect(),
+        )
+    }
+
+    /// The analysis of `text` if `h` has anything tokens can match.
+    fn needed(text: &str, h: &Highlight) -> MarkTokens {
+        if h.terms.is_empty() && h.readings.is_empty() {
+            MarkTokens::default()
+        } else {
+            MarkTokens::of(text)
+        }
+    }
+}
+
+/// The analyzed title and snippet text of a hit.
+#[derive(Debug)]
+pub struct HitTokens {
+    pub title: MarkTokens,
+    pub text: MarkTokens,
+}
+
+/// Analyzed hit texts of one open index, least recently used dropped first.
+/// Keyed by the document's address, which is fixed in an immutable index.
+#[derive(Debug)]
+pub struct TokenCache(Mutex<LruCache<(u32, u32), Arc<HitTokens>>>);
+
+/// Hits whose analysis is kept per open index.
+pub const TOKEN_CACHE_ENTRIES: usize = 4096;
+
+impl Default for TokenCache {
+    fn default() -> Self {
+        TokenCache::new(TOKEN_CACHE_ENTRIES)
+    }
+}
+
+impl TokenCache {
+    /// A cache of `entries` hits (at least one).
+    pub fn new(entries: usize) -> TokenCache {
+        let n = NonZeroUsize::new(entries).unwrap_or(NonZeroUsize::MIN);
+        TokenCache(Mutex::new(LruCache::new(n)))
+    }
+
+    /// The analysis of document `key`'s title and text, computed on first use.
+    pub fn get_or_analyze(&self, key: (u32, u32), title: &str, text: &str) -> Arc<HitTokens> {
+        let lock = || self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(hit) = lock().get(&key) {
+            return hit.clone();
+        }
+        // analyzed outside the lock: other searches go on meanwhile
+        let tokens = Arc::new(HitTokens {
+            title: MarkTokens::of(title),
+            text: MarkTokens::of(text),
+        });
+        lock().put(key, tokens.clone());
+        tokens
+    }
+}
+
 /// Byte ranges of `text` to mark, merged.
 pub fn match_ranges(text: &str, h: &Highlight) -> Vec<(usize, usize)> {
-    let analyzer = Analyzer::shared();
+    match_ranges_in(text, &MarkTokens::needed(text, h), h)
+}
+
+/// [`match_ranges`] with `text` already analyzed.
+fn match_ranges_in(text: &str, tokens: &MarkTokens, h: &Highlight) -> Vec<(usize, usize)> {
     let mut spans: Vec<(usize, usize)> = Vec::new();
     if !h.terms.is_empty() || !h.readings.is_empty() {
-        for t in analyzer.analyze(text) {
-            let hit = !t.stop
-                && (h.terms.contains(&t.term)
-                    || t.parts.iter().any(|p| h.terms.contains(p))
-                    || h.readings
-                        .iter()
-                        .any(|r| !r.is_empty() && t.reading.contains(r.as_str())));
+        for t in &tokens.0 {
+            let hit = h.terms.contains(&*t.term)
+                || t.parts.iter().any(|p| h.terms.contains(&**p))
+                || h.readings
+                    .iter()
+                    .any(|r| !r.is_empty() && t.reading.contains(r.as_str()));
             if hit {
-                spans.push((t.start, t.end));
+                spans.push((t.start as usize, t.end as usize));
             }
         }
     }
     if !h.substrings.is_empty() {
-        let norm = analyzer.normalize(text);
+        let norm = Analyzer::shared().normalize(text);
         for s in &h.substrings {
             for (at, _) in norm.text.match_indices(s.as_str()) {
                 spans.push(norm.original_range(at, at + s.len()));
@@ -94,73 +195,38 @@ pub fn mark_all(text: &str, h: &Highlight) -> String {
     render(text, 0, text.len(), &match_ranges(text, h))
 }
 
+/// [`mark_all`] with `text` already analyzed.
+pub fn mark_all_in(text: &str, tokens: &MarkTokens, h: &Highlight) -> String {
+    render(text, 0, text.len(), &match_ranges_in(text, tokens, h))
+}
+
 /// A window of about [`SNIPPET_CHARS`] characters around the densest run of
 /// matches, or the start of the text when nothing in it matched.
-///
-/// Long texts are first narrowed cheaply: the folded text is searched for the
-/// query terms as plain substrings to find the densest region, and only that
-/// region (with a margin) goes through the analyzer for exact marks.
 pub fn snippet(text: &str, h: &Highlight) -> String {
-    let text = text.trim();
-    let total_chars = text.chars().count();
-    if total_chars > SNIPPET_CHARS * 2 {
-        let (from, to) = rough_window(text, h);
-        if from > 0 || to < text.len() {
-            let inner = window(&text[from..to], h);
-            let mut out = String::new();
-            if from > 0 && !inner.starts_with('…') {
-                out.push('…');
-            }
-            out.push_str(&inner);
-            if to < text.len() && !out.ends_with('…') {
-                out.push('…');
-            }
-            return out;
-        }
-    }
-    window(text, h)
+    snippet_in(text, &MarkTokens::needed(text, h), h)
 }
 
-/// Byte range of `text` (about three snippet lengths) around the region
-/// where the query's terms occur most, found without segmentation.
-fn rough_window(text: &str, h: &Highlight) -> (usize, usize) {
-    let norm = Analyzer::shared().normalize(text);
-    let mut hits: Vec<usize> = Vec::new();
-    for needle in h.terms.iter().chain(h.substrings.iter()) {
-        if needle.is_empty() {
-            continue;
-        }
-        for (at, _) in norm.text.match_indices(needle.as_str()) {
-            hits.push(norm.original_range(at, at + needle.len()).0);
-        }
-    }
-    let bounds: Vec<usize> = text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([text.len()])
+/// [`snippet`] with `text` already analyzed (`tokens` are of `text` itself,
+/// untrimmed, so that their byte ranges hold).
+pub fn snippet_in(text: &str, tokens: &MarkTokens, h: &Highlight) -> String {
+    let ranges = match_ranges_in(text, tokens, h);
+    // the trimmed text, with the ranges moved onto it
+    let lead = text.len() - text.trim_start().len();
+    let trimmed = text.trim();
+    let ranges: Vec<(usize, usize)> = ranges
+        .into_iter()
+        .filter_map(|(s, e)| {
+            let (s, e) = (
+                s.checked_sub(lead)?,
+                e.checked_sub(lead)?.min(trimmed.len()),
+            );
+            (s < e).then_some((s, e))
+        })
         .collect();
-    let nchars = bounds.len() - 1;
-    hits.sort_unstable();
-    let char_at = |byte: usize| bounds.partition_point(|&b| b < byte);
-    let hit_chars: Vec<usize> = hits.iter().map(|&b| char_at(b)).collect();
-    let mut best = (0usize, 0usize);
-    for (k, &c) in hit_chars.iter().enumerate() {
-        let n = hit_chars[k..]
-            .iter()
-            .take_while(|&&x| x < c + SNIPPET_CHARS)
-            .count();
-        if n > best.0 {
-            best = (n, c);
-        }
-    }
-    let start = best.1.saturating_sub(SNIPPET_CHARS);
-    let end = (best.1 + SNIPPET_CHARS * 2).min(nchars);
-    let start = if best.0 == 0 { 0 } else { start };
-    (bounds[start], bounds[end])
+    window(trimmed, &ranges)
 }
 
-fn window(text: &str, h: &Highlight) -> String {
-    let ranges = match_ranges(text, h);
+fn window(text: &str, ranges: &[(usize, usize)]) -> String {
     let bounds: Vec<usize> = text
         .char_indices()
         .map(|(i, _)| i)
@@ -168,7 +234,7 @@ fn window(text: &str, h: &Highlight) -> String {
         .collect();
     let nchars = bounds.len() - 1;
     if nchars <= SNIPPET_CHARS {
-        return render(text, 0, text.len(), &ranges);
+        return render(text, 0, text.len(), ranges);
     }
     // char index of each range start; choose the window start covering most ranges
     let char_at = |byte: usize| bounds.partition_point(|&b| b < byte);
@@ -191,7 +257,7 @@ fn window(text: &str, h: &Highlight) -> String {
     if from > 0 {
         out.push('…');
     }
-    out.push_str(&render(text, from, to, &ranges));
+    out.push_str(&render(text, from, to, ranges));
     if to < text.len() {
         out.push('…');
     }
@@ -234,6 +300,12 @@ mod tests {
         assert!(s.starts_with('…') && s.ends_with('…'));
         assert!(s.contains("<mark>民生委員</mark>"));
         assert!(s.chars().count() < SNIPPET_CHARS + 30);
+    }
+
+    #[test]
+    fn surrounding_whitespace_does_not_shift_the_marks() {
+        let s = snippet("\n　 民生委員の研修 \n", &hl(&["民生委員"]));
+        assert_eq!(s, "<mark>民生委員</mark>の研修");
     }
 
     #[test]
