@@ -183,12 +183,7 @@ impl Engine {
         let mut links_seconds = 0.0;
         let generation = index::build(root, measures, progress, &mut |dir| {
             let t = std::time::Instant::now();
-            let links = if with_links {
-                compute_links(measures)
-            } else {
-                Vec::new()
-            };
-            write_links(&dir.join(LINKS_FILE), &links)?;
+            write_links(&dir.join(LINKS_FILE), measures, with_links)?;
             links_seconds = t.elapsed().as_secs_f64();
             Ok(())
         })?;
@@ -458,12 +453,33 @@ pub fn compute_links(measures: &[Measure]) -> Vec<StoredLinks> {
         .collect()
 }
 
-fn write_links(path: &Path, links: &[StoredLinks]) -> Result<(), IndexError> {
+/// Measures linked and written per slice: the links of a large corpus are
+/// never all in memory at once.
+const LINK_SLICE: usize = 16_384;
+
+/// Computes (unless `with_links` is false: an empty file) and writes the
+/// links of every measure, one slice of measures at a time.
+fn write_links(path: &Path, measures: &[Measure], with_links: bool) -> Result<(), IndexError> {
     let f = std::fs::File::create(path).map_err(|e| index::io_err(path, e))?;
     let mut w = std::io::BufWriter::new(f);
-    for l in links {
-        serde_json::to_writer(&mut w, l)?;
-        w.write_all(b"\n").map_err(|e| index::io_err(path, e))?;
+    let profiles = if with_links && !measures.is_empty() {
+        Some(Profiles::build(measures))
+    } else {
+        None
+    };
+    for start in (0..measures.len()).step_by(LINK_SLICE) {
+        let Some(profiles) = &profiles else { break };
+        let end = (start + LINK_SLICE).min(measures.len());
+        let both = profiles.links_both_range(start..end, LINKS_KEPT);
+        for (m, (other_plans, all_plans)) in measures[start..end].iter().zip(both) {
+            let l = StoredLinks {
+                id: m.id.clone(),
+                other_plans,
+                all_plans,
+            };
+            serde_json::to_writer(&mut w, &l)?;
+            w.write_all(b"\n").map_err(|e| index::io_err(path, e))?;
+        }
     }
     w.flush().map_err(|e| index::io_err(path, e))?;
     w.get_ref().sync_all().map_err(|e| index::io_err(path, e))

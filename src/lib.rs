@@ -9,11 +9,13 @@
 //! - [`related`]: related measures, overlap report, wording reuse;
 //! - [`engine`]: an open index with its records and links, used by CLI and API;
 //! - [`api`]: HTTP API (axum), web UI and widget;
+//! - [`config`]: the optional TOML configuration file;
 //! - [`bench`], [`synth`]: measurements and a synthetic corpus for scale tests.
 
 pub mod analysis;
 pub mod api;
 pub mod bench;
+pub mod config;
 pub mod engine;
 pub mod index;
 pub mod ingest;

@@ -4,7 +4,8 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use shisaku::engine::Engine;
 use shisaku::search::{self, SearchRequest, Sort};
 
@@ -26,6 +27,10 @@ struct Cli {
     /// The index folder.
     #[arg(long, global = true, default_value = "index", env = "SHISAKU_INDEX")]
     index: PathBuf,
+    /// A TOML configuration file (see README): settings not given as flags
+    /// or environment variables are taken from it.
+    #[arg(long, global = true, env = "SHISAKU_CONFIG")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -180,7 +185,17 @@ struct SearchArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches)
+        .map_err(|e| e.to_string())
+        .and_then(|cli| with_config_file(cli, &matches).map_err(|e| e.to_string()));
+    let cli = match cli {
+        Ok(cli) => cli,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -188,6 +203,51 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Fills the settings given neither as a flag nor in the environment from
+/// the configuration file, if there is one.
+fn with_config_file(
+    mut cli: Cli,
+    matches: &ArgMatches,
+) -> Result<Cli, shisaku::config::ConfigError> {
+    let Some(path) = &cli.config else {
+        return Ok(cli);
+    };
+    let file = shisaku::config::Config::load(path)?;
+    // a value the user did not give: absent or clap's default
+    let unset = |m: &ArgMatches, id: &str| {
+        matches!(m.value_source(id), None | Some(ValueSource::DefaultValue))
+    };
+    let sub = matches.subcommand().map(|(_, m)| m).unwrap_or(matches);
+    if let Some(v) = file.manifest.filter(|_| unset(sub, "manifest")) {
+        cli.manifest = v;
+    }
+    if let Some(v) = file.index.filter(|_| unset(sub, "index")) {
+        cli.index = v;
+    }
+    if let Command::Serve(args) = &mut cli.command {
+        let s = file.serve;
+        if let Some(v) = s.addr.filter(|_| unset(sub, "addr")) {
+            args.addr = v;
+        }
+        if let Some(v) = s.cors_origins.filter(|_| unset(sub, "cors_origins")) {
+            args.cors_origins = v;
+        }
+        if let Some(v) = s.request_timeout.filter(|_| unset(sub, "request_timeout")) {
+            args.request_timeout = v;
+        }
+        if let Some(v) = s.admin_token.filter(|_| unset(sub, "admin_token")) {
+            args.admin_token = Some(v);
+        }
+        if let Some(v) = s.watch_seconds.filter(|_| unset(sub, "watch_seconds")) {
+            args.watch_seconds = v;
+        }
+        if let Some(v) = s.search_cache.filter(|_| unset(sub, "search_cache")) {
+            args.search_cache = v;
+        }
+    }
+    Ok(cli)
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Box<dyn std::error::Error>> {

@@ -207,7 +207,12 @@ fn write_all(
     analysis::register(index.tokenizers());
     let fields =
         Fields::from_schema(&index.schema()).map_err(|m| io_err(Path::new("schema"), m))?;
-    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 200_000_000)?;
+    // one indexing thread per core (tokenizing is most of the work), at most 4
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    let mut writer: tantivy::IndexWriter =
+        index.writer_with_num_threads(threads, 100_000_000 * threads)?;
     for (i, m) in measures.iter().enumerate() {
         writer.add_document(fields.document(m, i as u64)?)?;
         if i % 256 == 0 {

@@ -16,10 +16,12 @@
 //! to [0, 1]; links under [`MIN_LINK_SCORE`] are not listed.
 //!
 //! Complexity: candidates come from an inverted index. For each measure only
-//! its [`PROBE_TERMS`] heaviest terms are probed, and postings longer than
-//! [`max_postings`] (terms too common to discriminate) are skipped, so one
-//! lookup costs O(k·P) and linking every measure O(n·k·P + n·C·L) with C
-//! rescored candidates of profile length L — linear in n, no all-pairs loop.
+//! its [`PROBE_TERMS`] heaviest terms are probed, postings longer than
+//! [`max_postings`] (terms too common to discriminate) are skipped, and of
+//! the others at most [`PROBE_DEPTH`] (the heaviest) are read, so one lookup
+//! costs O(k·P) with P constant, and linking every measure O(n·k·P + n·C·L)
+//! with C rescored candidates of profile length L — linear in n once the
+//! postings are built (O(N log N) for their sort), no all-pairs loop.
 
 pub mod overlap;
 pub mod reuse;
@@ -55,6 +57,12 @@ const NOT_HEADS: [&str; 8] = ["経費", "管理", "運営", "関係", "関連", 
 pub fn max_postings(n: usize) -> usize {
     (n / 8).max(64)
 }
+
+/// At most this many postings of one term are probed: the heaviest (postings
+/// are kept heaviest first). A constant, so that finding candidates costs
+/// O(k·P) per measure however large the corpus — on corpora under 16,000
+/// measures [`max_postings`] is the smaller bound and this changes nothing.
+pub const PROBE_DEPTH: usize = 2000;
 
 /// One link from a measure to another.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -257,6 +265,10 @@ impl Profiles {
                 postings[t as usize].push((d as u32, w));
             }
         }
+        // heaviest first (ties in measure order), for [`PROBE_DEPTH`]
+        for list in &mut postings {
+            list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        }
         Profiles {
             ids: measures.iter().map(|m| m.id.clone()).collect(),
             titles: measures.iter().map(|m| m.title.clone()).collect(),
@@ -336,7 +348,7 @@ impl Profiles {
             if list.len() > cap {
                 continue;
             }
-            for &(other, ow) in list {
+            for &(other, ow) in list.iter().take(PROBE_DEPTH) {
                 if other as usize != d {
                     scratch.add(other, w * ow);
                 }
@@ -444,18 +456,31 @@ impl Profiles {
     /// Both link lists of every measure (other plans, all plans), `limit`
     /// each, computed on all cores in one pass over the postings per measure.
     pub fn all_links_both(&self, limit: usize) -> Vec<(Vec<Link>, Vec<Link>)> {
+        self.links_both_range(0..self.len(), limit)
+    }
+
+    /// [`Profiles::all_links_both`] for the measures in `range` only, so that
+    /// a large corpus can be linked and written a slice at a time.
+    pub fn links_both_range(
+        &self,
+        range: std::ops::Range<usize>,
+        limit: usize,
+    ) -> Vec<(Vec<Link>, Vec<Link>)> {
+        let range = range.start.min(self.len())..range.end.min(self.len());
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1);
-        let chunk = self.len().div_ceil(threads).max(1);
-        let mut out = Vec::with_capacity(self.len());
+        let chunk = range.len().div_ceil(threads).max(1);
+        let mut out = Vec::with_capacity(range.len());
         std::thread::scope(|s| {
-            let handles: Vec<_> = (0..self.len())
+            let handles: Vec<_> = range
+                .clone()
                 .step_by(chunk)
                 .map(|start| {
+                    let end = (start + chunk).min(range.end);
                     s.spawn(move || {
                         let mut scratch = Scratch::new(self.len());
-                        (start..(start + chunk).min(self.len()))
+                        (start..end)
                             .map(|d| self.related_both(d, limit, &mut scratch))
                             .collect::<Vec<_>>()
                     })
