@@ -894,7 +894,20 @@ async fn measure_page_and_related(b: &Browser, base: &str) {
 /// The overlap page draws the plan × plan matrix, lists clusters and pairs,
 /// follows the threshold, and links the CSV.
 async fn overlaps_page(b: &Browser, base: &str) {
+    // the default threshold, then one the fixture's pairs straddle
     b.goto(&format!("{base}/overlaps")).await;
+    b.until_count("the heat map", "svg#overlap-matrix .cell rect", 9)
+        .await;
+    assert_eq!(
+        b.find("#threshold")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("0.35")
+    );
+    b.goto(&format!("{base}/overlaps?threshold=0.3")).await;
     b.until_count("the heat map", "svg#overlap-matrix .cell rect", 9)
         .await;
     let labels = b
@@ -911,7 +924,7 @@ async fn overlaps_page(b: &Browser, base: &str) {
     let cells = b
         .js("return [...document.querySelectorAll('#overlap-matrix .cell text')].map(t => t.textContent);")
         .await;
-    assert_eq!(cells, json!(["—", "1", "2", "1", "—", "0", "2", "0", "—"]));
+    assert_eq!(cells, json!(["—", "1", "1", "1", "—", "0", "1", "0", "—"]));
     assert_eq!(
         b.find("#threshold")
             .await
@@ -919,7 +932,7 @@ async fn overlaps_page(b: &Browser, base: &str) {
             .await
             .unwrap()
             .as_deref(),
-        Some("0.35")
+        Some("0.3")
     );
     b.until_count(
         "a cluster with linked measures",
@@ -930,7 +943,7 @@ async fn overlaps_page(b: &Browser, base: &str) {
     assert_eq!(
         b.js("return document.querySelectorAll('#pairs tbody tr').length;")
             .await,
-        3
+        2
     );
     let csv = b
         .find("#csv-link")

@@ -11,9 +11,13 @@
 //! never part of a profile, so 実施 / 継続実施 / 新型コロナ…中止 / 適切に…できた
 //! cannot create a link (a test pins it).
 //!
+//! Adjacent content nouns also count as one term (生活支援), so a shared
+//! phrase weighs more than the same common words scattered.
+//!
 //! Score = 0.8 · cosine(profiles) + 0.2 · Sørensen–Dice(bigrams of the titles'
-//! content words) + 0.1 when both titles end in the same head noun, clamped
-//! to [0, 1]; links under [`MIN_LINK_SCORE`] are not listed.
+//! content words) + 0.1 when both titles end in the same head noun + 0.1 ·
+//! title coverage (how much of each title, by idf, the other measure
+//! mentions), clamped to [0, 1]; links under [`MIN_LINK_SCORE`] are not listed.
 //!
 //! Complexity: candidates come from an inverted index. For each measure only
 //! its [`PROBE_TERMS`] heaviest terms are probed, postings longer than
@@ -49,6 +53,15 @@ const PART_WEIGHT: f32 = 0.5;
 const COSINE_SHARE: f32 = 0.8;
 /// Added when both titles end in the same head noun (see [`title_head`]).
 const HEAD_BONUS: f32 = 0.1;
+/// Weight of two adjacent content nouns as one more term (生活+支援 →
+/// 生活支援): a noun pair is far rarer than its words, so a shared phrase
+/// says more than two shared common words, and a shared word used in a
+/// different phrase (市営住宅の供給 / 入居者の安否確認) says less.
+const NOUN_PAIR_WEIGHT: f32 = 1.0;
+/// Weight of title coverage: the share (by idf) of each title's terms found
+/// anywhere in the other measure, averaged over both directions — a link
+/// should be about what the other measure's title says it is.
+const COVERAGE_WEIGHT: f32 = 0.1;
 /// Title-final nouns that say how a measure is paid for or run, not what it
 /// is; the head is looked for before them (…管理運営経費 → センター).
 const NOT_HEADS: [&str; 8] = ["経費", "管理", "運営", "関係", "関連", "等", "費", "補助"];
@@ -84,6 +97,8 @@ pub struct Profiles {
     title_keys: Vec<DiceKey>,
     /// Head noun of each title (empty when none).
     heads: Vec<String>,
+    /// Title terms of each measure with their idf, sorted by term id.
+    title_terms: Vec<Vec<(u32, f32)>>,
     postings: Vec<Vec<(u32, f32)>>,
     terms: Vec<String>,
     by_id: HashMap<String, usize>,
@@ -98,8 +113,11 @@ pub fn profile_terms(
     out: &mut HashMap<String, f32>,
 ) {
     let analyzer = Analyzer::shared();
+    // the previous content noun, while it is adjacent: (position, term)
+    let mut prev: Option<(usize, String)> = None;
     for t in analyzer.analyze(text) {
         if t.stop || !is_content_word(&t.pos) {
+            prev = None;
             continue;
         }
         let mut add = |term: &str, w: f32| {
@@ -116,6 +134,15 @@ pub fn profile_terms(
         for p in &t.parts {
             add(p, weight * PART_WEIGHT);
         }
+        if let Some((pos, p)) = &prev
+            && *pos + 1 == t.position
+            && !stop.contains(p.as_str())
+            && !stop.contains(t.term.as_str())
+        {
+            let joined = format!("{p}{}", t.term);
+            *out.entry(joined).or_default() += weight * NOUN_PAIR_WEIGHT;
+        }
+        prev = Some((t.position, t.term.clone()));
     }
 }
 
@@ -200,9 +227,11 @@ impl Profiles {
     pub fn build(measures: &[Measure]) -> Profiles {
         let stop = stopwords(measures);
         let mut raw: Vec<HashMap<String, f32>> = Vec::with_capacity(measures.len());
+        let mut titles: Vec<Vec<String>> = Vec::with_capacity(measures.len());
         for m in measures {
             let mut tf = HashMap::new();
             profile_terms(&m.title, &stop, TITLE_WEIGHT, &mut tf);
+            titles.push(tf.keys().cloned().collect());
             if m.content != m.title {
                 profile_terms(&m.content, &stop, 1.0, &mut tf);
             }
@@ -213,12 +242,13 @@ impl Profiles {
             }
             raw.push(tf);
         }
-        Self::from_raw(measures, raw, &stop)
+        Self::from_raw(measures, raw, titles, &stop)
     }
 
     fn from_raw(
         measures: &[Measure],
         raw: Vec<HashMap<String, f32>>,
+        titles: Vec<Vec<String>>,
         stop: &HashSet<String>,
     ) -> Profiles {
         let n = measures.len();
@@ -239,16 +269,30 @@ impl Profiles {
                 df[id as usize] += 1;
             }
         }
+        let idf = |id: u32| {
+            ((n as f32 + 1.0) / df[id as usize] as f32)
+                .ln()
+                .powf(IDF_POWER)
+        };
+        let title_terms: Vec<Vec<(u32, f32)>> = titles
+            .into_iter()
+            .map(|ts| {
+                let mut v: Vec<(u32, f32)> = ts
+                    .iter()
+                    .filter_map(|t| term_ids.get(t))
+                    .map(|&id| (id, idf(id)))
+                    .collect();
+                v.sort_by_key(|x| x.0);
+                v
+            })
+            .collect();
         let mut vectors = Vec::with_capacity(n);
         for tf in raw {
             let mut v: Vec<(u32, f32)> = tf
                 .into_iter()
                 .map(|(t, f)| {
                     let id = term_ids[&t];
-                    let idf = ((n as f32 + 1.0) / df[id as usize] as f32)
-                        .ln()
-                        .powf(IDF_POWER);
-                    (id, (1.0 + f.ln().max(0.0)) * idf)
+                    (id, (1.0 + f.ln().max(0.0)) * idf(id))
                 })
                 .filter(|(_, w)| *w > 0.0)
                 .collect();
@@ -295,6 +339,7 @@ impl Profiles {
                 .enumerate()
                 .map(|(i, m)| (m.id.clone(), i))
                 .collect(),
+            title_terms,
             vectors,
             postings,
             terms,
@@ -409,7 +454,31 @@ impl Profiles {
         let title = self.title_keys[a].sorensen_dice(&self.title_keys[b]) as f32;
         let head = !self.heads[a].is_empty() && self.heads[a] == self.heads[b];
         let bonus = if head { HEAD_BONUS } else { 0.0 };
-        (COSINE_SHARE * cos + (1.0 - COSINE_SHARE) * title + bonus).clamp(0.0, 1.0)
+        let cov = (self.coverage(a, b) + self.coverage(b, a)) / 2.0;
+        (COSINE_SHARE * cos + (1.0 - COSINE_SHARE) * title + bonus + COVERAGE_WEIGHT * cov)
+            .clamp(0.0, 1.0)
+    }
+
+    /// How much of `a`'s title (by idf) is found anywhere in `b`'s profile.
+    fn coverage(&self, a: usize, b: usize) -> f32 {
+        let (ta, vb) = (&self.title_terms[a], &self.vectors[b]);
+        let total: f32 = ta.iter().map(|x| x.1).sum();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let (mut i, mut j, mut hit) = (0, 0, 0.0);
+        while i < ta.len() && j < vb.len() {
+            match ta[i].0.cmp(&vb[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    hit += ta[i].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        hit / total
     }
 
     /// The terms contributing most to the pair's cosine.
