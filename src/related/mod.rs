@@ -466,37 +466,15 @@ impl Profiles {
         if total <= 0.0 {
             return 0.0;
         }
-        let (mut i, mut j, mut hit) = (0, 0, 0.0);
-        while i < ta.len() && j < vb.len() {
-            match ta[i].0.cmp(&vb[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    hit += ta[i].1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
+        let hit: f32 = matching(ta, vb).map(|(_, idf, _)| idf).sum();
         hit / total
     }
 
     /// The terms contributing most to the pair's cosine.
     pub fn shared_terms(&self, a: usize, b: usize, k: usize) -> Vec<String> {
-        let (va, vb) = (&self.vectors[a], &self.vectors[b]);
-        let mut shared = Vec::new();
-        let (mut i, mut j) = (0, 0);
-        while i < va.len() && j < vb.len() {
-            match va[i].0.cmp(&vb[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    shared.push((va[i].0, va[i].1 * vb[j].1));
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
+        let mut shared: Vec<(u32, f32)> = matching(&self.vectors[a], &self.vectors[b])
+            .map(|(t, x, y)| (t, x * y))
+            .collect();
         shared.sort_by(|x, y| y.1.total_cmp(&x.1));
         // a compound's parts (ゲート, キーパー) say nothing the compound does not
         let mut out: Vec<String> = Vec::new();
@@ -655,19 +633,31 @@ impl DiceKey {
 }
 
 fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
-    let (mut i, mut j, mut s) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                s += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
+    matching(a, b).map(|(_, x, y)| x * y).sum()
+}
+
+/// The terms two term-sorted weight lists share: (term, weight in `a`,
+/// weight in `b`), in term order.
+fn matching<'a>(
+    a: &'a [(u32, f32)],
+    b: &'a [(u32, f32)],
+) -> impl Iterator<Item = (u32, f32, f32)> + 'a {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let m = (a[i].0, a[i].1, b[j].1);
+                    i += 1;
+                    j += 1;
+                    return Some(m);
+                }
             }
         }
-    }
-    s
+        None
+    })
 }
 
 #[cfg(test)]
