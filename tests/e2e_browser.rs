@@ -891,6 +891,11 @@ async fn measure_page_and_related(b: &Browser, base: &str) {
     b.screenshot("measure-bodies").await;
 }
 
+/// The threshold field of the overlap page.
+async fn threshold(b: &Browser) -> Option<String> {
+    b.find("#threshold").await.prop("value").await.unwrap()
+}
+
 /// The overlap page draws the plan × plan matrix, lists clusters and pairs,
 /// follows the threshold, and links the CSV.
 async fn overlaps_page(b: &Browser, base: &str) {
@@ -898,15 +903,7 @@ async fn overlaps_page(b: &Browser, base: &str) {
     b.goto(&format!("{base}/overlaps")).await;
     b.until_count("the heat map", "svg#overlap-matrix .cell rect", 9)
         .await;
-    assert_eq!(
-        b.find("#threshold")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("0.35")
-    );
+    assert_eq!(threshold(b).await.as_deref(), Some("0.35"));
     b.goto(&format!("{base}/overlaps?threshold=0.3")).await;
     b.until_count("the heat map", "svg#overlap-matrix .cell rect", 9)
         .await;
@@ -925,15 +922,7 @@ async fn overlaps_page(b: &Browser, base: &str) {
         .js("return [...document.querySelectorAll('#overlap-matrix .cell text')].map(t => t.textContent);")
         .await;
     assert_eq!(cells, json!(["—", "1", "1", "1", "—", "0", "1", "0", "—"]));
-    assert_eq!(
-        b.find("#threshold")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("0.3")
-    );
+    assert_eq!(threshold(b).await.as_deref(), Some("0.3"));
     b.until_count(
         "a cluster with linked measures",
         "#clusters .cluster a[href^='/measure/']",
