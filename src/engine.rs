@@ -440,9 +440,17 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Related links of every measure (other plans and all plans).
 pub fn compute_links(measures: &[Measure]) -> Vec<StoredLinks> {
-    let profiles = Profiles::build(measures);
-    let both = profiles.all_links_both(LINKS_KEPT);
-    measures
+    stored_links(&Profiles::build(measures), measures, 0..measures.len())
+}
+
+/// The stored links of the measures in `range`.
+fn stored_links(
+    profiles: &Profiles,
+    measures: &[Measure],
+    range: std::ops::Range<usize>,
+) -> Vec<StoredLinks> {
+    let both = profiles.links_both_range(range.clone(), LINKS_KEPT);
+    measures[range]
         .iter()
         .zip(both)
         .map(|(m, (other_plans, all_plans))| StoredLinks {
@@ -462,23 +470,14 @@ const LINK_SLICE: usize = 16_384;
 fn write_links(path: &Path, measures: &[Measure], with_links: bool) -> Result<(), IndexError> {
     let f = std::fs::File::create(path).map_err(|e| index::io_err(path, e))?;
     let mut w = std::io::BufWriter::new(f);
-    let profiles = if with_links && !measures.is_empty() {
-        Some(Profiles::build(measures))
-    } else {
-        None
-    };
-    for start in (0..measures.len()).step_by(LINK_SLICE) {
-        let Some(profiles) = &profiles else { break };
-        let end = (start + LINK_SLICE).min(measures.len());
-        let both = profiles.links_both_range(start..end, LINKS_KEPT);
-        for (m, (other_plans, all_plans)) in measures[start..end].iter().zip(both) {
-            let l = StoredLinks {
-                id: m.id.clone(),
-                other_plans,
-                all_plans,
-            };
-            serde_json::to_writer(&mut w, &l)?;
-            w.write_all(b"\n").map_err(|e| index::io_err(path, e))?;
+    if with_links && !measures.is_empty() {
+        let profiles = Profiles::build(measures);
+        for start in (0..measures.len()).step_by(LINK_SLICE) {
+            let end = (start + LINK_SLICE).min(measures.len());
+            for l in stored_links(&profiles, measures, start..end) {
+                serde_json::to_writer(&mut w, &l)?;
+                w.write_all(b"\n").map_err(|e| index::io_err(path, e))?;
+            }
         }
     }
     w.flush().map_err(|e| index::io_err(path, e))?;

@@ -492,22 +492,9 @@ impl Profiles {
         out
     }
 
-    /// Links of every measure (`limit` each), computed on all cores.
-    pub fn all_links(&self, limit: usize, all_plans: bool) -> Vec<Vec<Link>> {
-        self.all_links_both(limit)
-            .into_iter()
-            .map(|(other, all)| if all_plans { all } else { other })
-            .collect()
-    }
-
-    /// Both link lists of every measure (other plans, all plans), `limit`
-    /// each, computed on all cores in one pass over the postings per measure.
-    pub fn all_links_both(&self, limit: usize) -> Vec<(Vec<Link>, Vec<Link>)> {
-        self.links_both_range(0..self.len(), limit)
-    }
-
-    /// [`Profiles::all_links_both`] for the measures in `range` only, so that
-    /// a large corpus can be linked and written a slice at a time.
+    /// Both link lists (other plans, all plans), `limit` each, of the
+    /// measures in `range`, computed on all cores in one pass over the
+    /// postings per measure; a large corpus is linked a slice at a time.
     pub fn links_both_range(
         &self,
         range: std::ops::Range<usize>,
