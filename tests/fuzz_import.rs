@@ -101,8 +101,9 @@ fn check_import(entry: &DocumentEntry, text: &str) -> Result<(), TestCaseError> 
                 // a block report's block without a title is kept, flagged and warned about
                 prop_assert!(
                     !m.title.trim().is_empty() || m.flags.iter().any(|f| f == "no-title"),
-                    "empty title without the no-title flag at line {}",
-                    s.line
+                    "empty title without the no-title flag at line {}: {:?}",
+                    s.line,
+                    &doc.lines[s.line_start.saturating_sub(3)..s.line_end.min(n)]
                 );
             }
             let (warnings, unused) = ledger.finish();

@@ -475,6 +475,8 @@ impl<'a> Reader<'_, 'a, '_> {
                     m.number = Some(number.to_string());
                     m.path = path.clone();
                     if title.is_empty() {
+                        // kept (its text and projects still hang under it), flagged and warned about
+                        m.flags.push("no-title".into());
                         self.ledger
                             .warn(i, format!("initiative 【取組{number}】 has no title"));
                     }
@@ -870,6 +872,23 @@ mod tests {
                 assert!((1..=n).contains(&w.line), "{text:?}: {w}");
             }
         }
+    }
+
+    /// Regression (found by tests/fuzz_import.rs in CI): an initiative
+    /// heading whose title was cut off is kept, flagged `no-title` and warned about.
+    #[test]
+    fn an_initiative_without_a_title_is_flagged() {
+        let text = "4 施策の展開\n\n基本方針Ⅰ つながり\n\n【取組 1】\n\n説明の段落です。\n";
+        let (m, w, _) = run(text);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].title, "");
+        assert_eq!(m[0].flags, vec!["no-title".to_string()]);
+        assert_eq!(m[0].content, "説明の段落です。");
+        assert!(
+            w.iter()
+                .any(|w| w.line == 5 && w.message.contains("has no title")),
+            "{w:?}"
+        );
     }
 
     #[test]
