@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
 use lru::LruCache;
@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::index::{self, IndexError, OpenIndex};
 use crate::ingest::{self, ImportReport};
 use crate::model::Measure;
-use crate::related::overlap::{self, OverlapReport};
+use crate::related::overlap::{self, Overlaps, ReportView, ReportWindow};
 use crate::related::reuse::{SentenceIndex, SentenceMatches};
 use crate::related::{Link, Profiles};
 use crate::search::suggest::{Suggester, Suggestion};
@@ -96,6 +96,9 @@ pub struct Engine {
     /// immutable (a rebuild makes a new one), so entries never go stale.
     /// `None` when caching is turned off.
     search_cache: Option<Mutex<LruCache<String, Bytes>>>,
+    /// The overlaps at the last threshold asked for (computing them reads
+    /// every link; at a million measures that takes seconds).
+    overlaps: Mutex<Option<Arc<Overlaps>>>,
 }
 
 /// Search responses kept per engine (by default; see [`Engine::with_search_cache`]).
@@ -224,6 +227,7 @@ impl Engine {
             sentences: OnceLock::new(),
             suggester: OnceLock::new(),
             search_cache: None,
+            overlaps: Mutex::new(None),
         }
         .with_search_cache(SEARCH_CACHE_ENTRIES);
         for l in links {
@@ -303,10 +307,10 @@ impl Engine {
         let i = self.positions[id];
         let related = self
             .links
-            .links(i, all_plans, |p| self.measures[p].id.as_str())
+            .links(i, all_plans)
             .take(limit)
-            .filter_map(|(position, l)| {
-                let o = &self.measures[position?];
+            .filter_map(|l| {
+                let o = &self.measures[l.position()?];
                 Some(RelatedMeasure {
                     id: o.id.clone(),
                     title: o.title.clone(),
@@ -331,8 +335,10 @@ impl Engine {
         })
     }
 
-    /// The overlap report at `threshold` (default [`overlap::DEFAULT_THRESHOLD`]).
-    pub fn overlaps(&self, threshold: Option<f32>) -> Result<OverlapReport, EngineError> {
+    /// The overlaps at `threshold` (default [`overlap::DEFAULT_THRESHOLD`]),
+    /// computed on first use and kept for the next request at the same
+    /// threshold; concurrent first requests wait for one computation.
+    pub fn overlaps(&self, threshold: Option<f32>) -> Result<Arc<Overlaps>, EngineError> {
         let threshold = threshold.unwrap_or(overlap::DEFAULT_THRESHOLD);
         if !(0.0..=1.0).contains(&threshold) || threshold.is_nan() {
             return Err(EngineError::Parameter {
@@ -340,17 +346,28 @@ impl Engine {
                 message: "must be between 0 and 1".into(),
             });
         }
-        // the report reads only the links at or above the threshold
-        let links: Vec<Vec<Link>> = (0..self.measures.len())
-            .map(|i| {
-                self.links
-                    .links(i, false, |p| self.measures[p].id.as_str())
-                    .filter(|(_, l)| l.score >= threshold)
-                    .map(|(_, l)| l.to_link())
-                    .collect()
-            })
-            .collect();
-        Ok(overlap::report(&self.measures, &links, threshold))
+        let mut kept = lock(&self.overlaps);
+        if let Some(o) = kept.as_ref().filter(|o| o.threshold == threshold) {
+            return Ok(Arc::clone(o));
+        }
+        let o = Arc::new(Overlaps::compute(&self.measures, &self.links, threshold));
+        *kept = Some(Arc::clone(&o));
+        Ok(o)
+    }
+
+    /// The report of `overlaps` (from [`Engine::overlaps`]) for `window`:
+    /// serializes to the report JSON and writes the CSV.
+    pub fn overlap_report<'a>(
+        &'a self,
+        overlaps: &'a Overlaps,
+        window: ReportWindow,
+    ) -> ReportView<'a> {
+        ReportView {
+            overlaps,
+            measures: &self.measures,
+            terms: &self.links,
+            window,
+        }
     }
 
     /// Closest existing sentences for each sentence of `draft`.

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use shisaku::engine::Engine;
+use shisaku::related::overlap::ReportWindow;
 use shisaku::search::{self, SearchRequest, Sort};
 
 #[derive(Parser)]
@@ -364,11 +365,16 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
         Command::Overlaps { format, threshold } => {
             let engine = Engine::open(&cli.index)?;
-            let report = engine.overlaps(threshold)?;
+            let overlaps = engine.overlaps(threshold)?;
+            // every pair and cluster, written as they are made
+            let report = engine.overlap_report(&overlaps, ReportWindow::ALL);
             match format {
                 OverlapFormat::Json => print_json(&report)?,
-                OverlapFormat::Csv => std::io::stdout()
-                    .write_all(shisaku::related::overlap::to_csv(&report).as_bytes())?,
+                OverlapFormat::Csv => {
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    report.write_csv(&mut out)?;
+                    out.flush()?;
+                }
             }
         }
         Command::Similar { text, limit, json } => {
@@ -447,9 +453,10 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 }
                 println!("open (records+links) {:.2} s", report.open_seconds);
                 println!(
-                    "overlap report      {:.3} s ({} pairs)",
-                    report.overlap_seconds, report.overlap_pairs
+                    "overlap report      {:.3} s ({} pairs, {} clusters; first page)",
+                    report.overlap_seconds, report.overlap_pairs, report.overlap_clusters
                 );
+                println!("  every pair as CSV {:.3} s", report.overlap_csv_seconds);
                 let s = &report.search;
                 println!(
                     "search ({} queries) p50 {:.2} ms  p99 {:.2} ms  mean {:.2} ms  max {:.2} ms",

@@ -189,9 +189,38 @@ async fn similar_and_overlaps() {
         b.starts_with("\u{FEFF}".as_bytes()),
         "CSV starts with a BOM"
     );
+    // the CSV has every pair; the JSON a window of them with the totals
+    let csv = String::from_utf8(b).unwrap();
     let (s, o) = get("/api/overlaps?threshold=0.2").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(o["matrix"]["plans"].is_array());
+    let all: shisaku::related::overlap::OverlapReport = serde_json::from_value(o).unwrap();
+    assert!(!all.matrix.plans.is_empty());
+    let (_, v) = get("/api/overlaps").await;
+    let default: shisaku::related::overlap::OverlapReport = serde_json::from_value(v).unwrap();
+    assert!(default.total_pairs > 3 && default.total_pairs < all.total_pairs);
+    assert_eq!(csv.lines().count(), default.total_pairs + 1);
+    assert_eq!(
+        default.pairs.len(),
+        default.total_pairs.min(200),
+        "200 pairs by default"
+    );
+    let (_, v) = get("/api/overlaps?limit=2&offset=1&clusters_limit=1&clusters_offset=1").await;
+    let page: shisaku::related::overlap::OverlapReport = serde_json::from_value(v).unwrap();
+    assert_eq!((page.pairs_offset, page.pairs.len()), (1, 2));
+    assert_eq!(page.pairs[0].a.id, default.pairs[1].a.id);
+    assert_eq!(page.pairs[1].b.id, default.pairs[2].b.id);
+    assert_eq!((page.clusters_offset, page.clusters.len()), (1, 1));
+    assert_eq!(page.clusters[0].number, 1);
+    assert_eq!(page.total_pairs, default.total_pairs);
+    // a window of the CSV
+    let (s, _, b) = send(
+        Request::get("/api/overlaps?format=csv&limit=2")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(String::from_utf8(b).unwrap().lines().count(), 3);
 }
 
 #[tokio::test]
@@ -287,6 +316,21 @@ async fn bad_input_is_a_4xx_json_error_naming_the_problem() {
             "/api/overlaps?threshold=2".into(),
             StatusCode::BAD_REQUEST,
             "threshold",
+        ),
+        (
+            "/api/overlaps?limit=100000".into(),
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
+        (
+            "/api/overlaps?offset=-1".into(),
+            StatusCode::BAD_REQUEST,
+            "offset",
+        ),
+        (
+            "/api/overlaps?page=2".into(),
+            StatusCode::BAD_REQUEST,
+            "page",
         ),
         (
             "/api/suggest?limit=x".into(),

@@ -267,6 +267,14 @@ async fn absurd_pages_and_numbers() {
     ] {
         uris.push(format!("/api/overlaps?threshold={v}"));
     }
+    for k in ["limit", "offset", "clusters_limit", "clusters_offset"] {
+        for v in ["-1", "1e3", "99999999999999999999999", "%00", "x", "10001"] {
+            // 10001 is a valid offset: past the end, an empty window
+            if !(v == "10001" && k.ends_with("offset")) {
+                uris.push(format!("/api/overlaps?{k}={v}"));
+            }
+        }
+    }
     uris.push("/api/search?per_page=101".into());
     uris.push("/api/search?synonyms=2".into());
     uris.push("/api/search?sort=%00".into());

@@ -109,21 +109,54 @@ fn progress_boilerplate_cannot_create_a_link() {
     assert_eq!(a.related.first().map(|x| x.id.as_str()), Some("c"));
 }
 
+/// The whole overlap report at `threshold`, as the CLI writes it (JSON and CSV).
+fn overlap_report(threshold: Option<f32>) -> (overlap::OverlapReport, String) {
+    let e = engine();
+    let o = e.overlaps(threshold).unwrap();
+    let view = e.overlap_report(&o, overlap::ReportWindow::ALL);
+    let json = serde_json::to_string(&view).unwrap();
+    let mut csv = Vec::new();
+    view.write_csv(&mut csv).unwrap();
+    (
+        serde_json::from_str(&json).unwrap(),
+        String::from_utf8(csv).unwrap(),
+    )
+}
+
 #[test]
 fn overlap_report_pairs_clusters_and_matrix() {
-    let r = engine().overlaps(None).unwrap();
+    let (r, csv) = overlap_report(None);
     assert!(!r.pairs.is_empty());
+    assert_eq!(r.total_pairs, r.pairs.len());
+    assert_eq!(r.total_clusters, r.clusters.len());
     let mut seen = std::collections::HashSet::new();
+    for w in r.pairs.windows(2) {
+        assert!(w[0].score >= w[1].score, "highest score first");
+    }
     for p in &r.pairs {
         assert_ne!(p.a.plan, p.b.plan);
         assert!(p.score >= overlap::DEFAULT_THRESHOLD);
+        assert!(!p.shared_terms.is_empty(), "{p:?}");
         assert!(
             seen.insert((p.a.id.clone(), p.b.id.clone()))
                 && !seen.contains(&(p.b.id.clone(), p.a.id.clone()))
         );
         let c = &r.clusters[p.cluster];
+        assert_eq!(c.number, p.cluster);
         assert!(c.measures.contains(&p.a.id) && c.measures.contains(&p.b.id));
     }
+    // every measure of a pair is in exactly one cluster, and each cluster's pairs add up
+    let members: usize = r.clusters.iter().map(|c| c.size).sum();
+    let paired: std::collections::HashSet<&str> = r
+        .pairs
+        .iter()
+        .flat_map(|p| [p.a.id.as_str(), p.b.id.as_str()])
+        .collect();
+    assert_eq!(members, paired.len());
+    assert_eq!(
+        r.clusters.iter().map(|c| c.pairs).sum::<usize>(),
+        r.pairs.len()
+    );
     let n = r.matrix.plans.len();
     let total: usize = (0..n)
         .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
@@ -135,12 +168,11 @@ fn overlap_report_pairs_clusters_and_matrix() {
             assert_eq!(r.matrix.counts[i][j], r.matrix.counts[j][i]);
         }
     }
-    let csv = overlap::to_csv(&r);
     assert!(csv.starts_with('\u{FEFF}'));
     assert_eq!(csv.lines().count(), r.pairs.len() + 1);
     assert!(csv.lines().next().unwrap().contains("施策名_A"));
     // a higher threshold keeps fewer pairs
-    assert!(engine().overlaps(Some(0.6)).unwrap().pairs.len() < r.pairs.len());
+    assert!(overlap_report(Some(0.6)).0.pairs.len() < r.pairs.len());
 }
 
 #[test]

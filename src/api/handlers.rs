@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, ApiResult};
 use super::params::Params;
-use super::{AppState, MAX_BODY_BYTES, run_blocking};
+use super::{AppState, MAX_BODY_BYTES, run_blocking, stream_blocking};
 use crate::engine::{PlanSummary, RelatedResponse, SimilarResponse};
 use crate::index::FACETS;
 use crate::model::Measure;
-use crate::related::overlap::{self, OverlapReport};
+use crate::related::overlap::{OverlapReport, ReportWindow};
 use crate::search::suggest::Suggestion;
 use crate::search::{self, FacetCount, SearchRequest, SearchResponse, Sort, filter_value};
 
@@ -237,10 +237,26 @@ pub async fn suggest(
     Ok(Json(SuggestResponse { q, suggestions }))
 }
 
-/// The overlap report, as JSON or as CSV (UTF-8 with BOM, for Excel).
+/// Pairs listed by `GET /api/overlaps` when no `limit` is given (the CSV has
+/// all of them).
+const OVERLAP_PAIRS: usize = 200;
+/// Clusters listed when no `clusters_limit` is given.
+const OVERLAP_CLUSTERS: usize = 100;
+/// Largest `limit` / `clusters_limit`.
+const OVERLAP_MAX_LIMIT: usize = 10_000;
+/// Measures listed per cluster (its `size` counts all).
+const CLUSTER_MEMBERS: usize = 100;
+
+/// The overlap report, as JSON (a window of the pairs and clusters, with the
+/// totals and the plan matrix) or as CSV (every pair, streamed; UTF-8 with
+/// BOM, for Excel).
 #[utoipa::path(get, path = "/api/overlaps", tag = "overlaps",
     params(("format" = Option<String>, Query, description = "json (default) | csv"),
-        ("threshold" = Option<f32>, Query, description = "lowest score, 0–1")),
+        ("threshold" = Option<f32>, Query, description = "lowest score, 0–1 (default 0.35)"),
+        ("limit" = Option<usize>, Query, description = "pairs listed, highest score first (JSON: 200 by default; CSV: all)"),
+        ("offset" = Option<usize>, Query, description = "pairs skipped before the first listed"),
+        ("clusters_limit" = Option<usize>, Query, description = "clusters listed (default 100)"),
+        ("clusters_offset" = Option<usize>, Query, description = "clusters skipped before the first listed")),
     responses((status = 200, body = OverlapReport, description = "JSON; text/csv when format=csv"),
         (status = 400, body = super::error::ErrorBody)))]
 pub async fn overlaps(
@@ -248,7 +264,14 @@ pub async fn overlaps(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let p = Params::parse(raw.as_deref())?;
-    p.only(&["format", "threshold"])?;
+    p.only(&[
+        "format",
+        "threshold",
+        "limit",
+        "offset",
+        "clusters_limit",
+        "clusters_offset",
+    ])?;
     let threshold = match p.get("threshold") {
         None | Some("") => None,
         Some(v) => Some(
@@ -274,8 +297,25 @@ pub async fn overlaps(
             ));
         }
     };
-    let report = run_blocking(&state, move |e| Ok(e.overlaps(threshold)?)).await?;
+    let limit = |key, default| -> ApiResult<Option<usize>> {
+        match p.get(key) {
+            None | Some("") => Ok(default),
+            Some(_) => p.int(key, 0, 0, OVERLAP_MAX_LIMIT).map(Some),
+        }
+    };
+    let window = ReportWindow {
+        pairs_offset: p.int("offset", 0, 0, u32::MAX as usize)?,
+        pairs_limit: limit("limit", (!csv).then_some(OVERLAP_PAIRS))?,
+        clusters_offset: p.int("clusters_offset", 0, 0, u32::MAX as usize)?,
+        clusters_limit: limit("clusters_limit", Some(OVERLAP_CLUSTERS))?,
+        members: Some(CLUSTER_MEMBERS),
+    };
+    // computed (or found) off the runtime, under the request timeout
+    let overlaps = run_blocking(&state, move |e| Ok(e.overlaps(threshold)?)).await?;
     if csv {
+        let body = stream_blocking(&state, move |e, out| {
+            e.overlap_report(&overlaps, window).write_csv(out)
+        });
         Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -284,11 +324,16 @@ pub async fn overlaps(
                     "attachment; filename=\"shisaku-overlaps.csv\"",
                 ),
             ],
-            overlap::to_csv(&report),
+            body,
         )
             .into_response())
     } else {
-        Ok(Json(report).into_response())
+        let json = run_blocking(&state, move |e| {
+            serde_json::to_vec(&e.overlap_report(&overlaps, window))
+                .map_err(|err| ApiError::internal(format!("overlap report: {err}")))
+        })
+        .await?;
+        Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
     }
 }
 

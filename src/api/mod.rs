@@ -19,9 +19,11 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::routing::{get, post};
+use bytes::Bytes;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -73,8 +75,10 @@ pub struct AppState {
 impl AppState {
     pub fn new(engine: Engine, config: Config) -> Self {
         let engine = engine.with_search_cache(config.search_cache_entries);
+        let engine = Arc::new(engine);
+        warm(&engine);
         AppState {
-            engine: Arc::new(RwLock::new(Arc::new(engine))),
+            engine: Arc::new(RwLock::new(engine)),
             config: Arc::new(config),
             reindexing: Arc::new(tokio::sync::Mutex::new(())),
         }
@@ -91,6 +95,7 @@ impl AppState {
     /// Replaces the engine (after a rebuild); requests in flight keep the old one.
     pub fn swap(&self, engine: Engine) {
         let new = Arc::new(engine.with_search_cache(self.config.search_cache_entries));
+        warm(&new);
         match self.engine.write() {
             Ok(mut g) => *g = new,
             Err(poisoned) => *poisoned.into_inner() = new,
@@ -117,6 +122,61 @@ where
                 state.config.request_timeout.as_secs()
             ),
         )),
+    }
+}
+
+/// Bytes a streamed response body is sent in.
+const STREAM_CHUNK: usize = 64 * 1024;
+
+/// A response body written by `f` on a blocking worker, sent in chunks as it
+/// is written: a body of any size is never held whole. Writing stops when the
+/// client goes away; an error after the first chunk can only cut the body
+/// short (the status line is gone), so it is logged.
+pub fn stream_blocking<F>(state: &AppState, f: F) -> Body
+where
+    F: FnOnce(&Engine, &mut dyn std::io::Write) -> std::io::Result<()> + Send + 'static,
+{
+    let engine = state.engine();
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
+    tokio::task::spawn_blocking(move || {
+        let mut out = ChannelWriter {
+            buf: Vec::with_capacity(STREAM_CHUNK),
+            tx,
+        };
+        let written = f(&engine, &mut out).and_then(|()| std::io::Write::flush(&mut out));
+        if let Err(e) = written {
+            tracing::warn!(error = %e, "streamed response cut short");
+        }
+    });
+    Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx))
+}
+
+/// Sends what is written to it through a channel in chunks of [`STREAM_CHUNK`].
+struct ChannelWriter {
+    buf: Vec<u8>,
+    tx: tokio::sync::mpsc::Sender<std::io::Result<Bytes>>,
+}
+
+impl std::io::Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= STREAM_CHUNK {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buf,
+            Vec::with_capacity(STREAM_CHUNK),
+        ));
+        self.tx.blocking_send(Ok(chunk)).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")
+        })
     }
 }
 
@@ -209,6 +269,16 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Computes the overlaps at the default threshold in the background, so the
+/// first visit to the overlap page does not wait for them (at a million
+/// measures they take seconds). Nothing happens outside a tokio runtime.
+fn warm(engine: &Arc<Engine>) {
+    if let Ok(rt) = tokio::runtime::Handle::try_current() {
+        let engine = Arc::clone(engine);
+        rt.spawn_blocking(move || engine.overlaps(None).map(|_| ()));
+    }
 }
 
 /// Watches the index folder and swaps in a generation built elsewhere (by

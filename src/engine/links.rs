@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use super::StoredLinks;
 use crate::related::Link;
+use crate::related::overlap::{LinkGraph, SharedTerms};
 
 /// One link. `target` is a measure position, or — for a link to an id the
 /// generation does not hold — `positions + k` for the k-th such id.
@@ -102,48 +103,62 @@ impl LinkTable {
         }
     }
 
-    /// The stored links of the measure at `at`, in order: (measure position
-    /// if the generation holds the target, link).
-    pub fn links<'a>(
-        &'a self,
-        at: usize,
-        all_plans: bool,
-        ids: impl Fn(usize) -> &'a str + 'a,
-    ) -> impl Iterator<Item = (Option<usize>, CompactRef<'a>)> + 'a {
+    /// The stored links of the measure at `at`, in order.
+    pub fn links(&self, at: usize, all_plans: bool) -> impl Iterator<Item = CompactRef<'_>> + '_ {
         let slot = &self.slots[at];
         let list = if all_plans {
             &slot.all_plans
         } else {
             &slot.other_plans
         };
-        list.links.iter().map(move |l| {
-            let position = (l.target < self.measures).then_some(l.target as usize);
-            let id = match position {
-                Some(p) => ids(p),
-                None => self.dangling[(l.target - self.measures) as usize].as_str(),
-            };
-            (
-                position,
-                CompactRef {
-                    id,
-                    score: l.score,
-                    terms: &list.terms[l.terms_from as usize..l.terms_to as usize],
-                    table: self,
-                },
-            )
+        list.links.iter().map(move |l| CompactRef {
+            target: l.target,
+            score: l.score,
+            terms: &list.terms[l.terms_from as usize..l.terms_to as usize],
+            table: self,
         })
+    }
+}
+
+/// The overlap report reads the other-plan links.
+impl SharedTerms for LinkTable {
+    fn term_ids(&self, holder: usize, k: usize) -> &[u32] {
+        let list = &self.slots[holder].other_plans;
+        let l = &list.links[k];
+        &list.terms[l.terms_from as usize..l.terms_to as usize]
+    }
+
+    fn term(&self, id: u32) -> &str {
+        &self.terms[id as usize]
+    }
+}
+
+impl LinkGraph for LinkTable {
+    fn links(&self, a: usize) -> impl Iterator<Item = (usize, (usize, f32))> + '_ {
+        self.slots[a]
+            .other_plans
+            .links
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.target < self.measures)
+            .map(|(k, l)| (k, (l.target as usize, l.score)))
     }
 }
 
 /// A borrowed view of one stored link.
 pub(super) struct CompactRef<'a> {
-    pub id: &'a str,
+    target: u32,
     pub score: f32,
     terms: &'a [u32],
     table: &'a LinkTable,
 }
 
 impl CompactRef<'_> {
+    /// The target's measure position, if the generation holds it.
+    pub fn position(&self) -> Option<usize> {
+        (self.target < self.table.measures).then_some(self.target as usize)
+    }
+
     pub fn shared_terms(&self) -> Vec<String> {
         self.terms
             .iter()
@@ -151,9 +166,15 @@ impl CompactRef<'_> {
             .collect()
     }
 
-    pub fn to_link(&self) -> Link {
+    /// The link as stored, with `ids` the measure ids by position.
+    #[cfg(test)]
+    fn to_link(&self, ids: &[&str]) -> Link {
+        let id = match self.target.checked_sub(self.table.measures) {
+            Some(k) => self.table.dangling[k as usize].clone(),
+            None => ids[self.target as usize].to_string(),
+        };
         Link {
-            id: self.id.to_string(),
+            id,
             score: self.score,
             shared_terms: self.shared_terms(),
         }
@@ -193,8 +214,8 @@ mod tests {
             &positions,
         );
         let back: Vec<(Option<usize>, Link)> = t
-            .links(0, false, |p| ids[p])
-            .map(|(p, l)| (p, l.to_link()))
+            .links(0, false)
+            .map(|l| (l.position(), l.to_link(&ids)))
             .collect();
         assert_eq!(
             back,
@@ -204,11 +225,8 @@ mod tests {
                 (Some(1), other[2].clone())
             ]
         );
-        let back: Vec<Link> = t
-            .links(0, true, |p| ids[p])
-            .map(|(_, l)| l.to_link())
-            .collect();
+        let back: Vec<Link> = t.links(0, true).map(|l| l.to_link(&ids)).collect();
         assert_eq!(back, all);
-        assert_eq!(t.links(1, false, |p| ids[p]).count(), 0);
+        assert_eq!(t.links(1, false).count(), 0);
     }
 }

@@ -37,8 +37,6 @@
   const FIELDS = { title: '施策名', content: '内容', progress: '進捗' };
   /** Facet values shown before 「さらに表示」. */
   const FACET_SHOWN = 8;
-  /** Pairs shown in the overlap table (the CSV has all). */
-  const PAIRS_SHOWN = 200;
 
   /** R2 → 令和2年度, R1 → 令和元年度; anything else as it is. */
   function yearLabel(v) {
@@ -800,7 +798,7 @@
       try {
         const r = await api(`/api/overlaps${p.toString() ? '?' + p : ''}`);
         if (!t) threshold.value = String(r.threshold);
-        status.textContent = `しきい値 ${Number(r.threshold).toFixed(2)} 以上: 重複ペア ${r.pairs.length}件、クラスタ ${r.clusters.length}件`;
+        status.textContent = `しきい値 ${Number(r.threshold).toFixed(2)} 以上: 重複ペア ${r.total_pairs}件、クラスタ ${r.total_clusters}件`;
         fill(out, renderOverlaps(r));
       } catch (err) {
         status.textContent = '';
@@ -834,7 +832,6 @@
       el('a', { href: measureHref(s.id) }, s.title),
       el('span', { class: 'muted small' }, ` ${s.plan}`),
       el('span', { class: 'source small' }, ` 出典: ${s.file}:${s.line}`));
-    const shown = r.pairs.slice(0, PAIRS_SHOWN);
     return [
       el('section', { 'aria-labelledby': 'matrix-h' },
         el('h2', { id: 'matrix-h' }, '計画 × 計画の重複件数'),
@@ -845,24 +842,30 @@
           heatMap(r.matrix),
           el('figcaption', {}, '色が濃いほど、その2つの計画の間で似た施策の組み合わせが多いことを示します（同じ計画どうしは対象外）。'))),
       el('section', { 'aria-labelledby': 'clusters-h' },
-        el('h2', { id: 'clusters-h' }, `クラスタ（${r.clusters.length}件）`),
+        el('h2', { id: 'clusters-h' }, `クラスタ（${r.total_clusters}件）`),
         el('p', { class: 'muted' }, '互いに似た施策のまとまりです。計画をまたいで同じ取組が書かれている可能性があります。'),
+        r.total_clusters > r.clusters.length
+          ? el('p', { class: 'muted' }, `文書順に最初の${r.clusters.length}件を表示しています。`)
+          : null,
         r.clusters.length
-          ? el('ol', { class: 'clusters', id: 'clusters' }, r.clusters.map((c, i) => el('li', { class: 'cluster' },
-            el('h3', {}, `クラスタ ${i + 1}`, el('span', { class: 'muted small' }, `（${c.plans.join('、')}）`)),
+          ? el('ol', { class: 'clusters', id: 'clusters' }, r.clusters.map((c) => el('li', { class: 'cluster', value: String(c.number + 1) },
+            el('h3', {}, `クラスタ ${c.number + 1}`, el('span', { class: 'muted small' }, `（${c.size}施策・${c.plans.join('、')}）`)),
             chips(c.terms, '共通語'),
             el('ul', {}, c.measures.map((id, j) => el('li', {},
               el('a', { href: measureHref(id) }, c.titles[j] || id),
-              planOf.has(id) ? el('span', { class: 'muted small' }, ` ${planOf.get(id)}`) : null))))))
+              planOf.has(id) ? el('span', { class: 'muted small' }, ` ${planOf.get(id)}`) : null))),
+            c.size > c.measures.length
+              ? el('p', { class: 'muted small' }, `ほか${c.size - c.measures.length}施策（CSV に全件があります）`)
+              : null)))
           : el('p', { class: 'muted' }, 'このしきい値ではクラスタはありません。')),
       el('section', { 'aria-labelledby': 'pairs-h' },
-        el('h2', { id: 'pairs-h' }, `重複ペア（${r.pairs.length}件）`),
-        r.pairs.length > PAIRS_SHOWN ? el('p', { class: 'muted' }, `類似度の高い${PAIRS_SHOWN}件を表示しています。すべては CSV で確認できます。`) : null,
+        el('h2', { id: 'pairs-h' }, `重複ペア（${r.total_pairs}件）`),
+        r.total_pairs > r.pairs.length ? el('p', { class: 'muted' }, `類似度の高い${r.pairs.length}件を表示しています。すべては CSV で確認できます。`) : null,
         r.pairs.length
           ? el('div', { class: 'table-wrap' }, el('table', { class: 'pairs', id: 'pairs' },
             el('thead', {}, el('tr', {},
               ['類似度', '施策 A', '施策 B', '共通語', 'クラスタ'].map((t) => el('th', { scope: 'col' }, t)))),
-            el('tbody', {}, shown.map((p) => el('tr', {},
+            el('tbody', {}, r.pairs.map((p) => el('tr', {},
               el('td', { class: 'num' }, Number(p.score).toFixed(2)),
               el('td', {}, side(p.a)),
               el('td', {}, side(p.b)),
