@@ -8,11 +8,11 @@ use std::sync::OnceLock;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use serde_json::Value;
 use shisaku::api::{AppState, Config, app};
 use shisaku::engine::Engine;
-use tower::ServiceExt;
+
+use common::inproc::enc;
 
 const ALLOWED: &str = "http://intranet.example.jp";
 
@@ -32,17 +32,7 @@ fn router() -> Router {
 }
 
 async fn send(req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let res = router().oneshot(req).await.expect("infallible");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    (status, headers, body)
+    common::inproc::send(router(), req).await
 }
 
 async fn get(uri: &str) -> (StatusCode, Value) {
@@ -50,10 +40,6 @@ async fn get(uri: &str) -> (StatusCode, Value) {
     let v = serde_json::from_slice(&body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into()));
     (status, v)
-}
-
-fn enc(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 fn assert_error(status: StatusCode, v: &Value, want: StatusCode, mentions: &str) {

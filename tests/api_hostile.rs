@@ -14,6 +14,7 @@
 //! carry `<script>` and `" onmouseover="x`, so the last tests can check that
 //! every string the API renders as HTML is escaped.
 
+mod common;
 mod fuzz_common;
 
 use std::io::{Read, Write};
@@ -25,12 +26,11 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use common::inproc::enc;
 use fuzz_common::check_marked_html;
-use http_body_util::BodyExt;
 use serde_json::Value;
 use shisaku::api::{AppState, Config, app};
 use shisaku::engine::Engine;
-use tower::ServiceExt;
 
 const ADMIN_TOKEN: &str = "hostile-test-token";
 
@@ -68,20 +68,8 @@ fn router() -> Router {
 }
 
 async fn send(req: Request<Body>) -> (StatusCode, Vec<u8>) {
-    let res = router().oneshot(req).await.expect("infallible");
-    let status = res.status();
-    let body = res
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
+    let (status, _, body) = common::inproc::send(router(), req).await;
     (status, body)
-}
-
-fn enc(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// A 4xx with a `{"code", "message"}` JSON body.

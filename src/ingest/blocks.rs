@@ -1608,13 +1608,7 @@ mod tests {
     use crate::model::{Plan, PlanKind};
 
     fn plan() -> Plan {
-        Plan {
-            id: "t".into(),
-            name: "テスト計画".into(),
-            kind: PlanKind::SuicidePrevention,
-            municipality: "テスト市".into(),
-            period: None,
-        }
+        super::super::test_plan(PlanKind::SuicidePrevention)
     }
 
     fn run(

@@ -222,6 +222,18 @@ pub fn run_importer(
     (measures, warnings, unused)
 }
 
+/// The plan the importers' unit tests read their documents as.
+#[cfg(test)]
+pub(crate) fn test_plan(kind: crate::model::PlanKind) -> Plan {
+    Plan {
+        id: "t".into(),
+        name: "テスト計画".into(),
+        kind,
+        municipality: "テスト市".into(),
+        period: None,
+    }
+}
+
 /// Checks that `bytes` are UTF-8 (a leading BOM is dropped); otherwise names
 /// the line of the first invalid byte.
 pub fn decode_utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ImportError> {

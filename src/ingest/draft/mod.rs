@@ -836,13 +836,7 @@ mod tests {
     use crate::model::{Plan, PlanKind};
 
     fn plan() -> Plan {
-        Plan {
-            id: "t".into(),
-            name: "t".into(),
-            kind: PlanKind::RegionalWelfare,
-            municipality: "t".into(),
-            period: None,
-        }
+        super::super::test_plan(PlanKind::RegionalWelfare)
     }
 
     fn run(
