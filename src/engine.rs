@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
 use lru::LruCache;
+use tantivy::DocAddress;
 
 mod links;
 use links::LinkTable;
@@ -99,6 +100,9 @@ pub struct Engine {
     /// The overlaps at the last threshold asked for (computing them reads
     /// every link; at a million measures that takes seconds).
     overlaps: Mutex<Option<Arc<Overlaps>>>,
+    /// Position in `measures` of each document, by segment and doc id: a
+    /// hit's record is read from memory, not from the index's store.
+    by_address: Vec<Vec<u32>>,
 }
 
 /// Search responses kept per engine (by default; see [`Engine::with_search_cache`]).
@@ -197,9 +201,9 @@ impl Engine {
     /// Opens the live generation under `root`.
     pub fn open(root: &Path) -> Result<Engine, EngineError> {
         let index = OpenIndex::open(root)?;
-        let measures = index.all_records()?;
+        let records = index.all_records()?;
         let path = index.path.join(LINKS_FILE);
-        let mut engine = Self::assemble(index, measures, Vec::new());
+        let mut engine = Self::assemble(index, records, Vec::new())?;
         // streamed into the compact table: the string form of every link is
         // never held at once
         read_links(&path, &mut |l| engine.store_links(l))?;
@@ -210,10 +214,29 @@ impl Engine {
     pub fn in_memory(measures: Vec<Measure>) -> Result<Engine, EngineError> {
         let index = OpenIndex::in_memory(&measures)?;
         let links = compute_links(&measures);
-        Ok(Self::assemble(index, measures, links))
+        let records = index.all_records()?;
+        Self::assemble(index, records, links)
     }
 
-    fn assemble(index: OpenIndex, measures: Vec<Measure>, links: Vec<StoredLinks>) -> Engine {
+    /// The engine over `index`, whose records (with their addresses) are
+    /// `records`, in document order.
+    fn assemble(
+        index: OpenIndex,
+        records: Vec<(DocAddress, Measure)>,
+        links: Vec<StoredLinks>,
+    ) -> Result<Engine, EngineError> {
+        let mut by_address: Vec<Vec<u32>> = index
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|s| vec![u32::MAX; s.max_doc() as usize])
+            .collect();
+        let mut measures = Vec::with_capacity(records.len());
+        for (at, (address, m)) in records.into_iter().enumerate() {
+            by_address[address.segment_ord as usize][address.doc_id as usize] = at as u32;
+            measures.push(m);
+        }
         let positions = measures
             .iter()
             .enumerate()
@@ -228,12 +251,22 @@ impl Engine {
             suggester: OnceLock::new(),
             search_cache: None,
             overlaps: Mutex::new(None),
+            by_address,
         }
         .with_search_cache(SEARCH_CACHE_ENTRIES);
         for l in links {
             engine.store_links(l);
         }
-        engine
+        Ok(engine)
+    }
+
+    /// The record at a document address of the index.
+    fn record_at(&self, address: DocAddress) -> Option<&Measure> {
+        let at = *self
+            .by_address
+            .get(address.segment_ord as usize)?
+            .get(address.doc_id as usize)?;
+        self.measures.get(at as usize)
     }
 
     /// Keeps the links of one measure (a later entry for the same id
@@ -268,7 +301,7 @@ impl Engine {
         if let Some(hit) = self.cached_search_json(req) {
             return Ok(hit);
         }
-        let res = search::search(&self.index, req)?;
+        let res = search::search_with(&self.index, req, &|a| self.record_at(a))?;
         let json = Bytes::from(serde_json::to_vec(&res).map_err(IndexError::from)?);
         if let Some(cache) = &self.search_cache {
             lock(cache).put(req.cache_key(), json.clone());
@@ -287,7 +320,9 @@ impl Engine {
     /// Runs a search and returns the typed response, without the cache
     /// (benchmarks of the engine itself, tests).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
-        Ok(search::search(&self.index, req)?)
+        Ok(search::search_with(&self.index, req, &|a| {
+            self.record_at(a)
+        })?)
     }
 
     /// The most related measures of `id` (other plans unless `all_plans`).

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tantivy::schema::Value;
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis;
 use crate::model::Measure;
@@ -114,19 +114,23 @@ impl OpenIndex {
         }
     }
 
-    /// Every stored record, in document order.
-    pub fn all_records(&self) -> Result<Vec<Measure>, IndexError> {
+    /// Every stored record with its document address, in document order.
+    pub fn all_records(&self) -> Result<Vec<(DocAddress, Measure)>, IndexError> {
         let searcher = self.reader.searcher();
         let mut out = Vec::with_capacity(searcher.num_docs() as usize);
-        for seg in searcher.segment_readers() {
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             let store = seg
                 .get_store_reader(64)
                 .map_err(|e| io_err(&self.path, e))?;
-            for doc in store.iter::<TantivyDocument>(seg.alive_bitset()) {
-                out.push(self.record(&doc?)?);
+            let alive = seg.alive_bitset();
+            let docs = (0..seg.max_doc()).filter(|&d| alive.is_none_or(|a| a.is_alive(d)));
+            for (doc_id, doc) in docs.zip(store.iter::<TantivyDocument>(alive)) {
+                out.push((DocAddress::new(ord as u32, doc_id), self.record(&doc?)?));
             }
         }
-        out.sort_by(|a, b| (&a.source.file, a.source.line).cmp(&(&b.source.file, b.source.line)));
+        out.sort_by(|(_, a), (_, b)| {
+            (&a.source.file, a.source.line).cmp(&(&b.source.file, b.source.line))
+        });
         Ok(out)
     }
 }

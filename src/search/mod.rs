@@ -10,13 +10,15 @@ pub mod query;
 pub mod snippet;
 pub mod suggest;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::index::{FACETS, Facet, IndexError, OpenIndex};
-use crate::model::{Level, PlanKind};
+use crate::model::{Level, Measure, PlanKind};
 pub use compile::Expansion;
+use tantivy::DocAddress;
 
 /// Longest accepted query, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -251,8 +253,18 @@ impl SearchRequest {
     }
 }
 
-/// Runs a search.
+/// Runs a search, reading each hit's record from the index's store.
 pub fn search(ix: &OpenIndex, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
+    search_with(ix, req, &|_| None)
+}
+
+/// Runs a search, taking each hit's record from `records` (by document
+/// address) when it has it, from the index's store otherwise.
+pub fn search_with<'r>(
+    ix: &OpenIndex,
+    req: &SearchRequest,
+    records: &dyn Fn(DocAddress) -> Option<&'r Measure>,
+) -> Result<SearchResponse, SearchError> {
     req.check()?;
     let parsed = query::parse(&req.q).map_err(SearchError::Syntax)?;
     let compiled =
@@ -283,7 +295,10 @@ pub fn search(ix: &OpenIndex, req: &SearchRequest) -> Result<SearchResponse, Sea
     hits.sort_unstable_by(by);
     let mut out = Vec::new();
     for h in hits.iter().skip(req.offset).take(req.limit) {
-        let m = ix.record(&searcher.doc(h.address)?)?;
+        let m = match records(h.address) {
+            Some(m) => Cow::Borrowed(m),
+            None => Cow::Owned(ix.record(&searcher.doc(h.address)?)?),
+        };
         let text = if m.content.trim().is_empty() {
             m.title.as_str()
         } else {
@@ -294,21 +309,21 @@ pub fn search(ix: &OpenIndex, req: &SearchRequest) -> Result<SearchResponse, Sea
         out.push(Hit {
             snippet: snippet::snippet_in(text, &tokens.text, &compiled.highlight),
             title_html: snippet::mark_all_in(&m.title, &tokens.title, &compiled.highlight),
-            id: m.id,
-            title: m.title,
+            id: m.id.clone(),
+            title: m.title.clone(),
             plan: HitPlan {
-                id: m.plan.id,
-                name: m.plan.name,
+                id: m.plan.id.clone(),
+                name: m.plan.name.clone(),
                 kind: m.plan.kind,
-                municipality: m.plan.municipality,
+                municipality: m.plan.municipality.clone(),
             },
             level: m.level,
-            path: m.path,
-            departments: m.departments,
-            sections: m.sections,
-            page: m.page,
+            path: m.path.clone(),
+            departments: m.departments.clone(),
+            sections: m.sections.clone(),
+            page: m.page.clone(),
             source: HitSource {
-                file: m.source.file,
+                file: m.source.file.clone(),
                 line: m.source.line,
             },
             score: h.score,

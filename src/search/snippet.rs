@@ -10,12 +10,13 @@
 //! changes, so an entry never goes stale.
 
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use lru::LruCache;
 
 use super::compile::Highlight;
 use crate::analysis::Analyzer;
+use crate::analysis::normalize::Normalized;
 
 /// Snippet length in characters.
 pub const SNIPPET_CHARS: usize = 150;
@@ -31,15 +32,19 @@ struct MarkToken {
 }
 
 /// The analysis of one text that highlighting needs: its non-stop tokens
-/// with byte ranges in the original text.
+/// with byte ranges in the original text, and (once a substring match needs
+/// it) the text after the character filter.
 #[derive(Debug, Default)]
-pub struct MarkTokens(Vec<MarkToken>);
+pub struct MarkTokens {
+    tokens: Vec<MarkToken>,
+    normalized: OnceLock<Normalized>,
+}
 
 impl MarkTokens {
     /// Analyzes `text` (as the index did).
     pub fn of(text: &str) -> MarkTokens {
-        MarkTokens(
-            Analyzer::shared()
+        MarkTokens {
+            tokens: Analyzer::shared()
                 .analyze(text)
                 .into_iter()
                 .filter(|t| !t.stop)
@@ -51,7 +56,14 @@ impl MarkTokens {
                     reading: t.reading.into(),
                 })
                 .collect(),
-        )
+            normalized: OnceLock::new(),
+        }
+    }
+
+    /// `text` (the text these tokens are of) after the character filter.
+    fn normalized(&self, text: &str) -> &Normalized {
+        self.normalized
+            .get_or_init(|| Analyzer::shared().normalize(text))
     }
 
     /// The analysis of `text` if `h` has anything tokens can match.
@@ -117,7 +129,7 @@ pub fn match_ranges(text: &str, h: &Highlight) -> Vec<(usize, usize)> {
 fn match_ranges_in(text: &str, tokens: &MarkTokens, h: &Highlight) -> Vec<(usize, usize)> {
     let mut spans: Vec<(usize, usize)> = Vec::new();
     if !h.terms.is_empty() || !h.readings.is_empty() {
-        for t in &tokens.0 {
+        for t in &tokens.tokens {
             let hit = h.terms.contains(&*t.term)
                 || t.parts.iter().any(|p| h.terms.contains(&**p))
                 || h.readings
@@ -129,7 +141,7 @@ fn match_ranges_in(text: &str, tokens: &MarkTokens, h: &Highlight) -> Vec<(usize
         }
     }
     if !h.substrings.is_empty() {
-        let norm = Analyzer::shared().normalize(text);
+        let norm = tokens.normalized(text);
         for s in &h.substrings {
             for (at, _) in norm.text.match_indices(s.as_str()) {
                 spans.push(norm.original_range(at, at + s.len()));
