@@ -56,6 +56,8 @@ pub struct OpenIndex {
     pub path: PathBuf,
     /// Analyzed texts of recent hits, for their snippets.
     pub hit_tokens: crate::search::snippet::TokenCache,
+    /// The fast columns searches read, per segment.
+    pub columns: crate::search::collect::ColumnCache,
 }
 
 impl OpenIndex {
@@ -74,12 +76,14 @@ impl OpenIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let columns = crate::search::collect::ColumnCache::open(&reader.searcher())?;
         Ok(OpenIndex {
             index,
             reader,
             fields,
             path,
             hit_tokens: Default::default(),
+            columns,
         })
     }
 

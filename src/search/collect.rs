@@ -5,10 +5,12 @@
 //! facet are OR; different facets are AND.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::index::SegmentId;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::index::{FACETS, Facet, Fields};
 
@@ -28,15 +30,95 @@ pub struct Fruit {
     pub counts: Vec<HashMap<String, u64>>,
 }
 
-pub struct FacetedCollector {
+/// A column of strings with its values by term ordinal.
+#[derive(Clone)]
+struct Strings {
+    column: StrColumn,
+    values: Arc<[String]>,
+}
+
+impl Strings {
+    fn open(column: StrColumn) -> tantivy::Result<Strings> {
+        let mut values = Vec::with_capacity(column.num_terms());
+        let mut stream = column.dictionary().stream()?;
+        while stream.advance() {
+            values.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
+        Ok(Strings {
+            column,
+            values: values.into(),
+        })
+    }
+
+    fn value(&self, ord: u64) -> Option<&String> {
+        self.values.get(ord as usize)
+    }
+}
+
+/// The fast columns the collector reads in one segment, with the facet
+/// values by ordinal: opened once per open index instead of once per search
+/// (a generation never changes).
+#[derive(Clone)]
+pub struct SegmentColumns {
+    segment: SegmentId,
+    facets: Vec<Option<Strings>>,
+    order: Column<u64>,
+    dept: Option<Strings>,
+}
+
+impl SegmentColumns {
+    fn open(reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+        let ff = reader.fast_fields();
+        let facets = FACETS
+            .iter()
+            .map(|f| {
+                ff.str(&Fields::facet_field_name(*f))?
+                    .map(Strings::open)
+                    .transpose()
+            })
+            .collect::<tantivy::Result<_>>()?;
+        Ok(SegmentColumns {
+            segment: reader.segment_id(),
+            facets,
+            order: ff.u64("order")?,
+            dept: ff.str("dept_key")?.map(Strings::open).transpose()?,
+        })
+    }
+}
+
+/// [`SegmentColumns`] of every segment of an open index.
+#[derive(Default)]
+pub struct ColumnCache(Vec<SegmentColumns>);
+
+impl ColumnCache {
+    pub fn open(searcher: &Searcher) -> tantivy::Result<ColumnCache> {
+        searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentColumns::open)
+            .collect::<tantivy::Result<_>>()
+            .map(ColumnCache)
+    }
+
+    /// The columns of segment `ord` (opened now if the cache does not have them).
+    fn get(&self, ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+        match self.0.get(ord as usize) {
+            Some(c) if c.segment == reader.segment_id() => Ok(c.clone()),
+            _ => SegmentColumns::open(reader),
+        }
+    }
+}
+
+pub struct FacetedCollector<'c> {
     /// Selected values per facet (index in [`FACETS`]); empty = no filter.
     pub filters: Vec<Vec<String>>,
     /// Resolve each hit's department name (only needed to sort by department).
     pub with_dept: bool,
+    columns: &'c ColumnCache,
 }
 
-impl FacetedCollector {
-    pub fn new(filters: &[(Facet, String)], with_dept: bool) -> Self {
+impl<'c> FacetedCollector<'c> {
+    pub fn new(filters: &[(Facet, String)], with_dept: bool, columns: &'c ColumnCache) -> Self {
         let mut by_facet = vec![Vec::new(); FACETS.len()];
         for (f, v) in filters {
             let i = FACETS
@@ -50,22 +132,22 @@ impl FacetedCollector {
         FacetedCollector {
             filters: by_facet,
             with_dept,
+            columns,
         }
     }
 }
 
 pub struct FacetedSegment {
     segment: SegmentOrdinal,
-    columns: Vec<Option<StrColumn>>,
+    columns: SegmentColumns,
     /// Per facet: None = no filter; Some(set) = ords that satisfy it here.
     allowed: Vec<Option<HashSet<u64>>>,
     counts: Vec<Vec<u64>>,
-    order: Column<u64>,
-    dept: Option<StrColumn>,
+    with_dept: bool,
     hits: Vec<(Score, DocId, u64, u64)>,
 }
 
-impl Collector for FacetedCollector {
+impl Collector for FacetedCollector<'_> {
     type Fruit = Fruit;
     type Child = FacetedSegment;
 
@@ -74,39 +156,31 @@ impl Collector for FacetedCollector {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<FacetedSegment> {
-        let ff = reader.fast_fields();
-        let mut columns = Vec::new();
+        let columns = self.columns.get(segment, reader)?;
         let mut allowed = Vec::new();
         let mut counts = Vec::new();
-        for (i, facet) in FACETS.iter().enumerate() {
-            let col = ff.str(&Fields::facet_field_name(*facet))?;
-            counts.push(vec![0; col.as_ref().map(|c| c.num_terms()).unwrap_or(0)]);
+        for (i, col) in columns.facets.iter().enumerate() {
+            counts.push(vec![0; col.as_ref().map(|c| c.values.len()).unwrap_or(0)]);
             allowed.push(if self.filters[i].is_empty() {
                 None
             } else {
                 let mut set = HashSet::new();
-                if let Some(c) = &col {
+                if let Some(c) = col {
                     for v in &self.filters[i] {
-                        if let Some(ord) = c.dictionary().term_ord(v.as_bytes())? {
+                        if let Some(ord) = c.column.dictionary().term_ord(v.as_bytes())? {
                             set.insert(ord);
                         }
                     }
                 }
                 Some(set)
             });
-            columns.push(col);
         }
         Ok(FacetedSegment {
             segment,
             columns,
             allowed,
             counts,
-            order: ff.u64("order")?,
-            dept: if self.with_dept {
-                ff.str("dept_key")?
-            } else {
-                None
-            },
+            with_dept: self.with_dept,
             hits: Vec::new(),
         })
     }
@@ -134,16 +208,16 @@ impl Collector for FacetedCollector {
 
 impl FacetedSegment {
     fn passes(&self, facet: usize, doc: DocId) -> bool {
-        match (&self.allowed[facet], &self.columns[facet]) {
+        match (&self.allowed[facet], &self.columns.facets[facet]) {
             (None, _) => true,
             (Some(_), None) => false,
-            (Some(set), Some(col)) => col.term_ords(doc).any(|o| set.contains(&o)),
+            (Some(set), Some(col)) => col.column.term_ords(doc).any(|o| set.contains(&o)),
         }
     }
 
     fn count(&mut self, facet: usize, doc: DocId) {
-        if let Some(col) = &self.columns[facet] {
-            for o in col.term_ords(doc) {
+        if let Some(col) = &self.columns.facets[facet] {
+            for o in col.column.term_ords(doc) {
                 if let Some(c) = self.counts[facet].get_mut(o as usize) {
                     *c += 1;
                 }
@@ -172,12 +246,11 @@ impl SegmentCollector for FacetedSegment {
                 for f in 0..FACETS.len() {
                     self.count(f, doc);
                 }
-                let order = self.order.first(doc).unwrap_or(u64::MAX);
-                let dept = self
-                    .dept
-                    .as_ref()
-                    .and_then(|c| c.term_ords(doc).next())
-                    .unwrap_or(u64::MAX);
+                let order = self.columns.order.first(doc).unwrap_or(u64::MAX);
+                let dept = match (&self.columns.dept, self.with_dept) {
+                    (Some(c), true) => c.column.term_ords(doc).next().unwrap_or(u64::MAX),
+                    _ => u64::MAX,
+                };
                 self.hits.push((score, doc, order, dept));
             }
             // passes every filter but this facet's own: counts for this facet only
@@ -186,85 +259,38 @@ impl SegmentCollector for FacetedSegment {
     }
 
     fn harvest(self) -> Fruit {
-        let mut counts = Vec::with_capacity(FACETS.len());
-        let mut buf = String::new();
-        for (f, col) in self.columns.iter().enumerate() {
-            let mut map = HashMap::new();
-            if let Some(col) = col {
-                let ords: Vec<u64> = (0..self.counts[f].len() as u64)
-                    .filter(|&o| self.counts[f][o as usize] > 0)
-                    .collect();
-                match terms_of(col, &ords) {
-                    Some(terms) => {
-                        for (o, t) in ords.iter().zip(terms) {
-                            map.insert(t, self.counts[f][*o as usize]);
-                        }
-                    }
-                    None => {
-                        for (ord, &n) in self.counts[f].iter().enumerate() {
-                            if n > 0 && col.ord_to_str(ord as u64, &mut buf).unwrap_or(false) {
-                                map.insert(buf.clone(), n);
-                            }
+        let counts = self
+            .columns
+            .facets
+            .iter()
+            .zip(&self.counts)
+            .map(|(col, counts)| {
+                let mut map = HashMap::new();
+                if let Some(col) = col {
+                    for (ord, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+                        if let Some(v) = col.value(ord as u64) {
+                            map.insert(v.clone(), n);
                         }
                     }
                 }
-            }
-            counts.push(map);
-        }
-        // department names (sort by department): each distinct one read once
-        let depts: Option<(Vec<u64>, Vec<String>)> = self.dept.as_ref().and_then(|c| {
-            let mut ords: Vec<u64> = self
-                .hits
-                .iter()
-                .map(|h| h.3)
-                .filter(|&o| o < c.num_terms() as u64)
-                .collect();
-            ords.sort_unstable();
-            ords.dedup();
-            terms_of(c, &ords).map(|t| (ords, t))
-        });
+                map
+            })
+            .collect();
+        let dept = self.columns.dept.as_ref().filter(|_| self.with_dept);
         let hits = self
             .hits
             .into_iter()
-            .map(|(score, doc, order, dept_ord)| {
-                let mut dept = String::new();
-                if let Some(c) = &self.dept {
-                    match &depts {
-                        // an ord outside the dictionary reads as ""
-                        Some((ords, names)) => {
-                            if let Ok(i) = ords.binary_search(&dept_ord) {
-                                dept = names[i].clone();
-                            }
-                        }
-                        None => {
-                            let _ = c.ord_to_str(dept_ord, &mut dept);
-                        }
-                    }
-                }
-                RawHit {
-                    score,
-                    address: DocAddress::new(self.segment, doc),
-                    order,
-                    dept,
-                }
+            .map(|(score, doc, order, dept_ord)| RawHit {
+                score,
+                address: DocAddress::new(self.segment, doc),
+                order,
+                // an ord outside the dictionary reads as ""
+                dept: dept
+                    .and_then(|c| c.value(dept_ord))
+                    .cloned()
+                    .unwrap_or_default(),
             })
             .collect();
         Fruit { hits, counts }
     }
-}
-
-/// The strings of a column's term ordinals `ords` (sorted, distinct), read in
-/// one pass over the dictionary instead of one block decompression per
-/// ordinal; `None` when any of them cannot be read (the caller then reads
-/// them one by one, as before).
-fn terms_of(col: &StrColumn, ords: &[u64]) -> Option<Vec<String>> {
-    let mut out = Vec::with_capacity(ords.len());
-    let mut utf8 = true;
-    let found = col
-        .dictionary()
-        .sorted_ords_to_term_cb(ords, |b| match std::str::from_utf8(b) {
-            Ok(t) => out.push(t.to_string()),
-            Err(_) => utf8 = false,
-        });
-    (matches!(found, Ok(true)) && utf8 && out.len() == ords.len()).then_some(out)
 }

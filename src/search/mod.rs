@@ -270,7 +270,8 @@ pub fn search_with<'r>(
     let compiled =
         compile::compile(&parsed, &ix.fields, req.synonyms).map_err(SearchError::Syntax)?;
     let searcher = ix.reader.searcher();
-    let collector = collect::FacetedCollector::new(&req.filters, req.sort == Sort::Department);
+    let collector =
+        collect::FacetedCollector::new(&req.filters, req.sort == Sort::Department, &ix.columns);
     let mut fruit = searcher.search(&*compiled.query, &collector)?;
 
     let hits = &mut fruit.hits;
