@@ -383,6 +383,19 @@ impl Run<'_, '_> {
     fn record(&mut self, row: &[String], ln: usize, end: usize, s: usize, page: usize) {
         let schema = &self.schemas[s];
         let opts = self.options;
+        let joined = join_marker_cells(row, schema.columns.len(), &opts.markers);
+        let row = match &joined {
+            Some((joined, marker)) => {
+                self.ledger.warn(
+                    ln,
+                    format!(
+                        "`{marker}` stands in a cell of its own: joined with the cell after it"
+                    ),
+                );
+                joined.as_slice()
+            }
+            None => row,
+        };
         let mapped = map_row(schema, row, &opts.placeholders);
         let get = |f: Field| -> Option<&str> {
             schema
@@ -415,6 +428,16 @@ impl Run<'_, '_> {
                 title = title.replace(marker.as_str(), "").trim().to_string();
                 flags.push(flag.clone());
             }
+        }
+        if title.is_empty() {
+            self.ledger.warn(
+                ln,
+                format!(
+                    "row's title cell ({}) holds only a marker: not read",
+                    schema.describe(schema.title_pos)
+                ),
+            );
+            return;
         }
         let mut m = Measure::new(
             self.doc.plan,
@@ -781,6 +804,39 @@ impl Run<'_, '_> {
             }
         }
     }
+}
+
+/// When `row` has more cells than the `columns` of its table: the row with
+/// every cell that holds only a title marker (`《新規》`, split off by a tab)
+/// joined with the cell after it, and the marker; `None` otherwise.
+fn join_marker_cells(
+    row: &[String],
+    columns: usize,
+    markers: &BTreeMap<String, String>,
+) -> Option<(Vec<String>, String)> {
+    if row.len() <= columns {
+        return None;
+    }
+    let is_marker = |c: &str| {
+        let c = c.trim();
+        !c.is_empty() && markers.contains_key(c)
+    };
+    let first = row[..row.len().saturating_sub(1)]
+        .iter()
+        .position(|c| is_marker(c))?;
+    let marker = row[first].trim().to_string();
+    let mut out: Vec<String> = Vec::with_capacity(row.len());
+    let mut cells = row.iter().peekable();
+    while let Some(c) = cells.next() {
+        match cells.peek() {
+            Some(next) if is_marker(c) => {
+                out.push(format!("{}{}", c.trim(), next));
+                cells.next();
+            }
+            _ => out.push(c.clone()),
+        }
+    }
+    Some((out, marker))
 }
 
 #[cfg(test)]

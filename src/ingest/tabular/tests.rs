@@ -427,3 +427,47 @@ fn a_column_empty_on_a_whole_page_flags_its_rows() {
     );
     assert!(warned(&out, 2, "cannot be decided"));
 }
+
+/// Regression (found by tests/fuzz_import.rs): `《新規》` split off into a
+/// cell of its own made a record with an empty title.
+#[test]
+fn a_marker_in_a_cell_of_its_own_is_joined_with_the_title() {
+    let cells = [
+        "ア. 自殺対策",
+        "相談 事業",
+        "P.1",
+        "障がい者支援部",
+        "A課",
+        "s1",
+        "e1",
+        "100",
+        "n1",
+        "s2",
+        "e2",
+        "90%",
+        "n2",
+    ];
+    let mut split: Vec<&str> = cells.to_vec();
+    split.insert(1, "《新規》");
+    let text = [HEADER.to_string(), row(&split)].join("\n");
+    let out = run(KUMAMOTO, &text);
+    let ms = out.measures.as_ref().unwrap();
+    assert_eq!(ms.len(), 1);
+    assert_eq!(ms[0].title, "相談事業");
+    assert_eq!(ms[0].flags, vec!["new".to_string()]);
+    assert_eq!(ms[0].departments, vec!["障がい者支援部".to_string()]);
+    assert!(warned(&out, 2, "cell of its own"), "{:?}", out.warnings);
+
+    // a title cell that is only the marker, with nothing to join: not read, and said so
+    let mut only: Vec<&str> = cells.to_vec();
+    only[1] = "《新規》";
+    let text = [HEADER.to_string(), row(&only)].join("\n");
+    let out = run(KUMAMOTO, &text);
+    assert!(out.measures.as_ref().unwrap().is_empty());
+    assert!(warned(&out, 2, "only a marker"), "{:?}", out.warnings);
+    assert!(
+        out.unused.iter().any(|u| u.line_start == 2),
+        "{:?}",
+        out.unused
+    );
+}
