@@ -120,6 +120,18 @@ cpu_ticks() { # utime + stime of the started server, in clock ticks
 }
 HZ=$(getconf CLK_TCK)
 
+# Closed connections leave the client's ports in TIME_WAIT for 60 s; tens of
+# thousands of them (one per request of a `close` run) slow the next run's
+# connects. Waits (up to 65 s) until fewer than 1,000 remain.
+drain_time_wait() {
+  command -v ss >/dev/null || return 0
+  local i
+  for i in $(seq 65); do
+    [ "$(ss -tan state time-wait 2>/dev/null | tail -n +2 | wc -l)" -lt 1000 ] && return 0
+    sleep 1
+  done
+}
+
 run_wrk() { # $1 mode label, $2 url, $3 connections, $4 keepalive|close
   local label="$1" url="$2" c="$3" conn="$4" t="$THREADS"
   [ "$t" -gt "$c" ] && t="$c"
@@ -127,6 +139,7 @@ run_wrk() { # $1 mode label, $2 url, $3 connections, $4 keepalive|close
   [ "$conn" = close ] && hdr=(-H "Connection: close")
   local raw="$OUT/wrk-$label-c$c-$conn.txt"
   local load cpu0 cpu1
+  drain_time_wait
   load=$(loadavg)
   cpu0=$(cpu_ticks)
   wrk -t"$t" -c"$c" -d"$DURATION" --latency "${hdr[@]}" -s "$LUA" "$url" >"$raw" 2>&1 || true
