@@ -203,7 +203,7 @@ impl Engine {
         let index = OpenIndex::open(root)?;
         let records = index.all_records()?;
         let path = index.path.join(LINKS_FILE);
-        let mut engine = Self::assemble(index, records, Vec::new())?;
+        let mut engine = Self::assemble(index, records, Vec::new());
         // streamed into the compact table: the string form of every link is
         // never held at once
         read_links(&path, &mut |l| engine.store_links(l))?;
@@ -215,7 +215,7 @@ impl Engine {
         let index = OpenIndex::in_memory(&measures)?;
         let links = compute_links(&measures);
         let records = index.all_records()?;
-        Self::assemble(index, records, links)
+        Ok(Self::assemble(index, records, links))
     }
 
     /// The engine over `index`, whose records (with their addresses) are
@@ -224,7 +224,7 @@ impl Engine {
         index: OpenIndex,
         records: Vec<(DocAddress, Measure)>,
         links: Vec<StoredLinks>,
-    ) -> Result<Engine, EngineError> {
+    ) -> Engine {
         let mut by_address: Vec<Vec<u32>> = index
             .reader
             .searcher()
@@ -257,7 +257,7 @@ impl Engine {
         for l in links {
             engine.store_links(l);
         }
-        Ok(engine)
+        engine
     }
 
     /// The record at a document address of the index.
