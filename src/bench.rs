@@ -134,15 +134,9 @@ pub fn run_existing(root: &Path, rounds: usize) -> Result<BenchReport, EngineErr
     let open_seconds = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let overlaps = engine.overlaps(None)?;
-    let first_page = ReportWindow {
-        pairs_limit: Some(200),
-        clusters_limit: Some(100),
-        members: Some(100),
-        ..ReportWindow::ALL
-    };
     serde_json::to_writer(
         std::io::sink(),
-        &engine.overlap_report(&overlaps, first_page),
+        &engine.overlap_report(&overlaps, ReportWindow::FIRST_PAGE),
     )
     .map_err(|e| io_err(root, e))?;
     let overlap_seconds = t.elapsed().as_secs_f64();

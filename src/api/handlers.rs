@@ -237,15 +237,8 @@ pub async fn suggest(
     Ok(Json(SuggestResponse { q, suggestions }))
 }
 
-/// Pairs listed by `GET /api/overlaps` when no `limit` is given (the CSV has
-/// all of them).
-const OVERLAP_PAIRS: usize = 200;
-/// Clusters listed when no `clusters_limit` is given.
-const OVERLAP_CLUSTERS: usize = 100;
-/// Largest `limit` / `clusters_limit`.
+/// Largest `limit` / `clusters_limit` of `GET /api/overlaps`.
 const OVERLAP_MAX_LIMIT: usize = 10_000;
-/// Measures listed per cluster (its `size` counts all).
-const CLUSTER_MEMBERS: usize = 100;
 
 /// The overlap report, as JSON (a window of the pairs and clusters, with the
 /// totals and the plan matrix) or as CSV (every pair, streamed; UTF-8 with
@@ -303,12 +296,14 @@ pub async fn overlaps(
             Some(_) => p.int(key, 0, 0, OVERLAP_MAX_LIMIT).map(Some),
         }
     };
+    // the first page unless asked otherwise; the CSV has every pair
+    let first = ReportWindow::FIRST_PAGE;
     let window = ReportWindow {
         pairs_offset: p.int("offset", 0, 0, u32::MAX as usize)?,
-        pairs_limit: limit("limit", (!csv).then_some(OVERLAP_PAIRS))?,
+        pairs_limit: limit("limit", first.pairs_limit.filter(|_| !csv))?,
         clusters_offset: p.int("clusters_offset", 0, 0, u32::MAX as usize)?,
-        clusters_limit: limit("clusters_limit", Some(OVERLAP_CLUSTERS))?,
-        members: Some(CLUSTER_MEMBERS),
+        clusters_limit: limit("clusters_limit", first.clusters_limit)?,
+        members: first.members,
     };
     // computed (or found) off the runtime, under the request timeout
     let overlaps = run_blocking(&state, move |e| Ok(e.overlaps(threshold)?)).await?;

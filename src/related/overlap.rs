@@ -370,6 +370,17 @@ impl ReportWindow {
         clusters_limit: None,
         members: None,
     };
+
+    /// What `GET /api/overlaps` lists when no window is asked for: the 200
+    /// highest-scoring pairs and the first 100 clusters, each with up to 100
+    /// measures (`size` counts all).
+    pub const FIRST_PAGE: ReportWindow = ReportWindow {
+        pairs_offset: 0,
+        pairs_limit: Some(200),
+        clusters_offset: 0,
+        clusters_limit: Some(100),
+        members: Some(100),
+    };
 }
 
 fn window(total: usize, offset: usize, limit: Option<usize>) -> std::ops::Range<usize> {
