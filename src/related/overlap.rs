@@ -471,22 +471,28 @@ impl ReportView<'_> {
         out.write_all("類似度,クラスタ,施策ID_A,施策名_A,計画_A,担当部署_A,出典_A,施策ID_B,施策名_B,計画_B,担当部署_B,出典_B,共通語\r\n".as_bytes())?;
         let mut row = String::new();
         for p in self.pair_window() {
-            let (a, b) = (&self.measures[p.a as usize], &self.measures[p.b as usize]);
+            let Pair {
+                a,
+                b,
+                score,
+                shared_terms,
+                cluster,
+            } = self.pair(p);
             row.clear();
             let fields = [
-                format!("{:.3}", p.score),
-                (p.cluster + 1).to_string(),
-                a.id.clone(),
-                a.title.clone(),
-                a.plan.name.clone(),
+                format!("{score:.3}"),
+                (cluster + 1).to_string(),
+                a.id,
+                a.title,
+                a.plan,
                 a.departments.join("・"),
-                format!("{}:{}", a.source.file, a.source.line),
-                b.id.clone(),
-                b.title.clone(),
-                b.plan.name.clone(),
+                format!("{}:{}", a.file, a.line),
+                b.id,
+                b.title,
+                b.plan,
                 b.departments.join("・"),
-                format!("{}:{}", b.source.file, b.source.line),
-                self.shared_terms(p).join(" "),
+                format!("{}:{}", b.file, b.line),
+                shared_terms.join(" "),
             ];
             for (i, f) in fields.iter().enumerate() {
                 if i > 0 {
