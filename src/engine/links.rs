@@ -29,6 +29,13 @@ struct CompactList {
     terms: Box<[u32]>,
 }
 
+impl CompactList {
+    /// The shared-term numbers of `l`, one of this list's links.
+    fn terms_of(&self, l: &CompactLink) -> &[u32] {
+        &self.terms[l.terms_from as usize..l.terms_to as usize]
+    }
+}
+
 #[derive(Debug, Default)]
 struct Slot {
     other_plans: CompactList,
@@ -114,7 +121,7 @@ impl LinkTable {
         list.links.iter().map(move |l| CompactRef {
             target: l.target,
             score: l.score,
-            terms: &list.terms[l.terms_from as usize..l.terms_to as usize],
+            terms: list.terms_of(l),
             table: self,
         })
     }
@@ -124,8 +131,7 @@ impl LinkTable {
 impl SharedTerms for LinkTable {
     fn term_ids(&self, holder: usize, k: usize) -> &[u32] {
         let list = &self.slots[holder].other_plans;
-        let l = &list.links[k];
-        &list.terms[l.terms_from as usize..l.terms_to as usize]
+        list.terms_of(&list.links[k])
     }
 
     fn term(&self, id: u32) -> &str {
