@@ -35,8 +35,13 @@ async fn send(req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>
     common::inproc::send(router(), req).await
 }
 
+/// A GET of `uri`, answered as it came.
+async fn get_raw(uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    send(Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
 async fn get(uri: &str) -> (StatusCode, Value) {
-    let (status, _, body) = send(Request::get(uri).body(Body::empty()).unwrap()).await;
+    let (status, _, body) = get_raw(uri).await;
     let v = serde_json::from_slice(&body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into()));
     (status, v)
@@ -158,12 +163,7 @@ async fn similar_and_overlaps() {
     let v: Value = serde_json::from_slice(&b).unwrap();
     let first = &v["sentences"][0]["matches"][0];
     assert!(first["html"].as_str().unwrap().contains("<mark>"), "{v}");
-    let (s, h, b) = send(
-        Request::get("/api/overlaps?format=csv")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (s, h, b) = get_raw("/api/overlaps?format=csv").await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         h[header::CONTENT_TYPE]
@@ -199,12 +199,7 @@ async fn similar_and_overlaps() {
     assert_eq!(page.clusters[0].number, 1);
     assert_eq!(page.total_pairs, default.total_pairs);
     // a window of the CSV
-    let (s, _, b) = send(
-        Request::get("/api/overlaps?format=csv&limit=2")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (s, _, b) = get_raw("/api/overlaps?format=csv&limit=2").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(String::from_utf8(b).unwrap().lines().count(), 3);
 }
