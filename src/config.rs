@@ -15,6 +15,7 @@
 //! request_timeout = 10
 //! watch_seconds = 2
 //! search_cache = 2048
+//! workers = 0
 //! # admin_token: prefer SHISAKU_ADMIN_TOKEN; a token here must be in a file only the service can read
 //! ```
 
@@ -52,6 +53,7 @@ pub struct ServeConfig {
     pub admin_token: Option<String>,
     pub watch_seconds: Option<u64>,
     pub search_cache: Option<usize>,
+    pub workers: Option<usize>,
 }
 
 impl Config {
@@ -101,12 +103,14 @@ cors_origins = ["https://intranet.example.jp"]
 request_timeout = 5
 watch_seconds = 0
 search_cache = 0
+workers = 2
 "#,
         )
         .unwrap();
         assert_eq!(c.index, Some(PathBuf::from("/srv/index")));
         assert_eq!(c.serve.addr, Some("0.0.0.0:9000".parse().unwrap()));
         assert_eq!(c.serve.search_cache, Some(0));
+        assert_eq!(c.serve.workers, Some(2));
         assert_eq!(c.serve.admin_token, None);
     }
 

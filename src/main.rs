@@ -158,6 +158,10 @@ struct ServeArgs {
     /// to load-test the engine itself).
     #[arg(long, default_value_t = shisaku::engine::SEARCH_CACHE_ENTRIES, env = "SHISAKU_SEARCH_CACHE")]
     search_cache: usize,
+    /// HTTP worker threads, each accepting on its own listener bound to the
+    /// address (0 = one per CPU core). Searches run on a separate blocking pool.
+    #[arg(long, default_value_t = 0, env = "SHISAKU_WORKERS")]
+    workers: usize,
 }
 
 #[derive(clap::Args)]
@@ -247,6 +251,9 @@ fn with_config_file(
         if let Some(v) = s.search_cache.filter(|_| unset(sub, "search_cache")) {
             args.search_cache = v;
         }
+        if let Some(v) = s.workers.filter(|_| unset(sub, "workers")) {
+            args.workers = v;
+        }
     }
     Ok(cli)
 }
@@ -284,6 +291,8 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
         Command::Serve(args) => {
             init_tracing();
+            // the address first: a busy port is reported before the index is opened
+            let listeners = shisaku::api::Listeners::bind(args.addr, args.workers)?;
             if shisaku::index::current_generation(&cli.index)?.is_none() {
                 tracing::info!(index = %cli.index.display(), "no index yet: building it from the manifest");
                 let outcome = Engine::build(&cli.manifest, &cli.index, &mut |_| {})?;
@@ -303,9 +312,11 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 index_root: cli.index.clone(),
                 search_cache_entries: args.search_cache,
             };
+            // the runtime first: opening the state starts background work on it
+            let runtime = tokio::runtime::Runtime::new()?;
+            let _entered = runtime.enter();
             let state = shisaku::api::AppState::new(engine, config);
             let router = shisaku::api::app(state.clone())?;
-            let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async move {
                 if args.watch_seconds > 0 {
                     tokio::spawn(shisaku::api::watch_generations(
@@ -313,7 +324,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                         std::time::Duration::from_secs(args.watch_seconds),
                     ));
                 }
-                shisaku::api::serve(router, args.addr).await
+                shisaku::api::serve(router, listeners).await
             })?;
         }
         Command::Search(args) => {
@@ -523,7 +534,9 @@ fn init_tracing() {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // colours only on a terminal, not in log files or the journal
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     if std::env::var("SHISAKU_LOG").is_ok_and(|v| v == "json") {
         builder.json().init();
     } else {

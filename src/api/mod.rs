@@ -9,11 +9,11 @@
 mod admin;
 pub mod error;
 mod handlers;
+mod listen;
 pub mod openapi;
 pub mod params;
 mod ui;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -30,6 +30,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::engine::Engine;
 use error::ApiError;
+pub use listen::{Listeners, serve};
 
 /// Largest accepted request body (POST /api/similar), in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -236,48 +237,24 @@ pub fn app(state: AppState) -> Result<Router, String> {
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid)))
 }
 
-/// Serves `router` on `addr` until SIGINT/SIGTERM; requests in flight finish.
-pub async fn serve(router: Router, addr: SocketAddr) -> std::io::Result<()> {
-    use axum::serve::ListenerExt;
-    // responses go out at once, not held back for Nagle's algorithm
-    let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    tracing::info!(%addr, "listening");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
-}
-
 /// Computes the overlaps at the default threshold in the background, so the
 /// first visit to the overlap page does not wait for them (at a million
 /// measures they take seconds). Nothing happens outside a tokio runtime.
 fn warm(engine: &Arc<Engine>) {
     if let Ok(rt) = tokio::runtime::Handle::try_current() {
         let engine = Arc::clone(engine);
-        rt.spawn_blocking(move || engine.overlaps(None).map(|_| ()));
+        rt.spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            match engine.overlaps(None) {
+                Ok(o) => tracing::info!(
+                    pairs = o.total_pairs(),
+                    clusters = o.total_clusters(),
+                    seconds = started.elapsed().as_secs_f64(),
+                    "overlap report ready"
+                ),
+                Err(e) => tracing::warn!(error = %e, "overlap report could not be computed"),
+            }
+        });
     }
 }
 

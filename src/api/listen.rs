@@ -1,0 +1,197 @@
+//! Accepting connections: one listener and one single-threaded runtime per
+//! HTTP worker thread, all bound to the same address with `SO_REUSEPORT`.
+//!
+//! The kernel spreads new connections over the listeners, and a connection is
+//! accepted, read, answered and closed on one thread. With one shared accept
+//! loop on a multi-threaded runtime every connection crossed threads at least
+//! once (accept on one, serve on another); for clients that close the
+//! connection after each response that hand-off was a large part of the cost.
+//! Engine work still runs on each runtime's blocking pool
+//! ([`super::run_blocking`]), so a slow search never holds up a worker's
+//! other connections.
+//!
+//! SIGINT/SIGTERM stop every accept loop; requests in flight finish first.
+
+use std::net::SocketAddr;
+use std::thread::JoinHandle;
+
+use axum::Router;
+use axum::serve::ListenerExt;
+use tokio::net::TcpSocket;
+use tokio::sync::{mpsc, watch};
+
+/// The worker sockets, bound to the address but not yet listening: binding
+/// comes first, so that a busy address is reported before a large index has
+/// been opened (minutes at a million measures), while connections are
+/// refused rather than queued until the server is ready.
+pub struct Listeners {
+    addr: SocketAddr,
+    sockets: Vec<TcpSocket>,
+}
+
+impl Listeners {
+    /// Binds `addr` once per worker; `workers` = 0 means one per CPU core.
+    pub fn bind(addr: SocketAddr, workers: usize) -> std::io::Result<Listeners> {
+        let workers = if workers == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            workers
+        };
+        let addr = claim(addr)?;
+        let sockets = (0..workers)
+            .map(|_| {
+                let socket = socket(addr)?;
+                #[cfg(unix)]
+                socket.set_reuseport(true)?;
+                socket.bind(addr)?;
+                Ok(socket)
+            })
+            .collect::<std::io::Result<Vec<_>>>()?;
+        Ok(Listeners { addr, sockets })
+    }
+
+    /// The address bound (with the port settled when port 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+/// Serves `router` on every worker's socket until SIGINT/SIGTERM. Returns
+/// once every worker has finished its requests in flight.
+pub async fn serve(router: Router, listeners: Listeners) -> std::io::Result<()> {
+    let Listeners { addr, sockets } = listeners;
+    let workers = sockets.len();
+    let listeners = sockets
+        .into_iter()
+        .map(|s| s.listen(1024)?.into_std())
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let (ended_tx, mut ended_rx) = mpsc::unbounded_channel();
+    let handles = listeners
+        .into_iter()
+        .enumerate()
+        .map(|(i, listener)| {
+            let worker = Worker {
+                i,
+                router: router.clone(),
+                stop: stop_rx.clone(),
+                ended: ended_tx.clone(),
+            };
+            worker.spawn(listener)
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    tracing::info!(%addr, workers, "listening");
+    tokio::select! {
+        _ = shutdown_signal() => {}
+        // a worker that ends on its own (its runtime failed) stops the server
+        _ = ended_rx.recv() => tracing::error!("an HTTP worker stopped; shutting down"),
+    }
+    let _ = stop_tx.send(true);
+    tokio::task::spawn_blocking(move || {
+        let mut result = Ok(());
+        for h in handles {
+            match h.join() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => result = Err(e),
+                Err(_) => result = Err(std::io::Error::other("an HTTP worker panicked")),
+            }
+        }
+        result
+    })
+    .await
+    .map_err(std::io::Error::other)?
+}
+
+/// Checks that `addr` is free and settles its port when it asks for any
+/// (port 0). `SO_REUSEPORT` would let a second server started by mistake on
+/// the same port silently share the connections; a plain bind first refuses
+/// that with "address in use".
+fn claim(addr: SocketAddr) -> std::io::Result<SocketAddr> {
+    let probe = socket(addr)?;
+    probe
+        .bind(addr)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
+    probe.local_addr()
+}
+
+fn socket(addr: SocketAddr) -> std::io::Result<TcpSocket> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    Ok(socket)
+}
+
+/// One HTTP worker thread: its runtime, its copy of the router, the stop
+/// signal it waits for and the channel on which it says it has ended.
+struct Worker {
+    i: usize,
+    router: Router,
+    stop: watch::Receiver<bool>,
+    ended: mpsc::UnboundedSender<usize>,
+}
+
+impl Worker {
+    fn spawn(
+        self,
+        listener: std::net::TcpListener,
+    ) -> std::io::Result<JoinHandle<std::io::Result<()>>> {
+        let Worker {
+            i,
+            router,
+            mut stop,
+            ended,
+        } = self;
+        std::thread::Builder::new()
+            .name(format!("http-{i}"))
+            .spawn(move || {
+                let result = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .thread_name(format!("http-{i}-blocking"))
+                    .build()
+                    .and_then(|rt| {
+                        let served = rt.block_on(async move {
+                            // responses go out at once, not held back for Nagle's algorithm
+                            let listener =
+                                tokio::net::TcpListener::from_std(listener)?.tap_io(|tcp| {
+                                    let _ = tcp.set_nodelay(true);
+                                });
+                            axum::serve(listener, router)
+                                .with_graceful_shutdown(async move {
+                                    let _ = stop.wait_for(|stopped| *stopped).await;
+                                })
+                                .await
+                        });
+                        // requests in flight have finished; background work
+                        // (overlaps being warmed) is not waited for
+                        rt.shutdown_background();
+                        served
+                    });
+                let _ = ended.send(i);
+                result
+            })
+    }
+}
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
