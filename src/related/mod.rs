@@ -25,10 +25,12 @@
 //! the others at most [`PROBE_DEPTH`] (the heaviest) are read, so one lookup
 //! costs O(k·P) with P constant, and linking every measure O(n·k·P + n·C·L)
 //! with C rescored candidates of profile length L — linear in n once the
-//! postings are built (O(N log N) for their sort), no all-pairs loop.
+//! postings are built (O(N) to select each term's heaviest P, O(T·P log P)
+//! to order them), no all-pairs loop. Only those P are kept per term.
 
 pub mod overlap;
 pub mod reuse;
+mod rows;
 
 use std::collections::{HashMap, HashSet};
 
@@ -36,6 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::Analyzer;
 use crate::model::Measure;
+use rows::Rows;
 
 const STOPWORDS: &str = include_str!("../../dictionaries/related_stopwords.txt");
 /// Heaviest terms of a measure used to find candidates.
@@ -92,14 +95,17 @@ pub struct Profiles {
     /// Plan of each measure, numbered in order of first appearance.
     plan_of: Vec<u32>,
     /// Sorted by term id; weights L2-normalized.
-    vectors: Vec<Vec<(u32, f32)>>,
+    vectors: Rows<(u32, f32)>,
     /// Title folded for title similarity.
     title_keys: Vec<DiceKey>,
-    /// Head noun of each title (empty when none).
-    heads: Vec<String>,
+    /// Head noun of each title, numbered from 1 (0 = none).
+    heads: Vec<u32>,
     /// Title terms of each measure with their idf, sorted by term id.
-    title_terms: Vec<Vec<(u32, f32)>>,
-    postings: Vec<Vec<(u32, f32)>>,
+    title_terms: Rows<(u32, f32)>,
+    /// Per term, the measures that may be probed: the [`PROBE_DEPTH`]
+    /// heaviest, heaviest first (ties in measure order); none for a term in
+    /// more than [`max_postings`] measures.
+    postings: Rows<(u32, f32)>,
     terms: Vec<String>,
     by_id: HashMap<String, usize>,
 }
@@ -274,7 +280,7 @@ impl Profiles {
                 .ln()
                 .powf(IDF_POWER)
         };
-        let title_terms: Vec<Vec<(u32, f32)>> = titles
+        let title_terms: Rows<(u32, f32)> = titles
             .into_iter()
             .map(|ts| {
                 let mut v: Vec<(u32, f32)> = ts
@@ -303,23 +309,25 @@ impl Profiles {
             }
             vectors.push(v);
         }
-        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms.len()];
-        for (d, v) in vectors.iter().enumerate() {
-            for &(t, w) in v {
-                postings[t as usize].push((d as u32, w));
-            }
-        }
-        // heaviest first (ties in measure order), for [`PROBE_DEPTH`]
-        for list in &mut postings {
-            list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        }
+        let vectors: Rows<(u32, f32)> = vectors.into_iter().collect();
+        let postings = probe_postings(&vectors, terms.len(), max_postings(n));
         Profiles {
             ids: measures.iter().map(|m| m.id.clone()).collect(),
             titles: measures.iter().map(|m| m.title.clone()).collect(),
-            heads: measures
-                .iter()
-                .map(|m| title_head(&m.title, stop))
-                .collect(),
+            heads: {
+                let mut numbers: HashMap<String, u32> = HashMap::new();
+                measures
+                    .iter()
+                    .map(|m| {
+                        let head = title_head(&m.title, stop);
+                        if head.is_empty() {
+                            return 0;
+                        }
+                        let next = numbers.len() as u32 + 1;
+                        *numbers.entry(head).or_insert(next)
+                    })
+                    .collect()
+            },
             plan_of: {
                 let mut plans: HashMap<&str, u32> = HashMap::new();
                 measures
@@ -384,16 +392,11 @@ impl Profiles {
     /// Every measure sharing a probed term with `d` (not `d` itself), with
     /// its accumulated probe score, in no particular order.
     fn candidates(&self, d: usize, scratch: &mut Scratch) -> Vec<(u32, f32)> {
-        let v = &self.vectors[d];
-        let cap = max_postings(self.len());
+        let v = self.vectors.row(d);
         let mut probe: Vec<&(u32, f32)> = v.iter().collect();
         probe.sort_by(|a, b| b.1.total_cmp(&a.1));
         for &&(t, w) in probe.iter().take(PROBE_TERMS) {
-            let list = &self.postings[t as usize];
-            if list.len() > cap {
-                continue;
-            }
-            for &(other, ow) in list.iter().take(PROBE_DEPTH) {
+            for &(other, ow) in self.postings.row(t as usize) {
                 if other as usize != d {
                     scratch.add(other, w * ow);
                 }
@@ -447,12 +450,12 @@ impl Profiles {
 
     /// Exact score of the pair (a, b).
     pub fn score(&self, a: usize, b: usize) -> f32 {
-        let cos = dot(&self.vectors[a], &self.vectors[b]);
+        let cos = dot(self.vectors.row(a), self.vectors.row(b));
         if cos <= 0.0 {
             return 0.0;
         }
         let title = self.title_keys[a].sorensen_dice(&self.title_keys[b]) as f32;
-        let head = !self.heads[a].is_empty() && self.heads[a] == self.heads[b];
+        let head = self.heads[a] != 0 && self.heads[a] == self.heads[b];
         let bonus = if head { HEAD_BONUS } else { 0.0 };
         let cov = (self.coverage(a, b) + self.coverage(b, a)) / 2.0;
         (COSINE_SHARE * cos + (1.0 - COSINE_SHARE) * title + bonus + COVERAGE_WEIGHT * cov)
@@ -461,7 +464,7 @@ impl Profiles {
 
     /// How much of `a`'s title (by idf) is found anywhere in `b`'s profile.
     fn coverage(&self, a: usize, b: usize) -> f32 {
-        let (ta, vb) = (&self.title_terms[a], &self.vectors[b]);
+        let (ta, vb) = (self.title_terms.row(a), self.vectors.row(b));
         let total: f32 = ta.iter().map(|x| x.1).sum();
         if total <= 0.0 {
             return 0.0;
@@ -472,7 +475,7 @@ impl Profiles {
 
     /// The terms contributing most to the pair's cosine.
     pub fn shared_terms(&self, a: usize, b: usize, k: usize) -> Vec<String> {
-        let mut shared: Vec<(u32, f32)> = matching(&self.vectors[a], &self.vectors[b])
+        let mut shared: Vec<(u32, f32)> = matching(self.vectors.row(a), self.vectors.row(b))
             .map(|(t, x, y)| (t, x * y))
             .collect();
         shared.sort_by(|x, y| y.1.total_cmp(&x.1));
@@ -533,9 +536,9 @@ impl Profiles {
 
 /// Per-thread accumulator of candidate scores: dense over measure positions
 /// (a hash map per measure was most of the link time on large corpora).
+/// Only positive amounts are added, so a sum of zero means "not touched yet".
 struct Scratch {
     acc: Vec<f32>,
-    seen: Vec<bool>,
     touched: Vec<u32>,
 }
 
@@ -543,18 +546,19 @@ impl Scratch {
     fn new(n: usize) -> Scratch {
         Scratch {
             acc: vec![0.0; n],
-            seen: vec![false; n],
             touched: Vec::new(),
         }
     }
 
+    /// Adds `x` to `d`'s sum; amounts that are not positive are ignored.
     fn add(&mut self, d: u32, x: f32) {
-        let i = d as usize;
-        if !self.seen[i] {
-            self.seen[i] = true;
-            self.touched.push(d);
+        if x > 0.0 {
+            let sum = &mut self.acc[d as usize];
+            if *sum == 0.0 {
+                self.touched.push(d);
+            }
+            *sum += x;
         }
-        self.acc[i] += x;
     }
 
     /// The accumulated (position, sum) pairs; leaves the scratch empty.
@@ -566,7 +570,6 @@ impl Scratch {
             .collect();
         for &d in &self.touched {
             self.acc[d as usize] = 0.0;
-            self.seen[d as usize] = false;
         }
         self.touched.clear();
         out
@@ -617,6 +620,34 @@ impl DiceKey {
         }
         (2 * shared) as f64 / (a.len() + b.len() - 2) as f64
     }
+}
+
+/// Per term, the measures [`Profiles::candidates`] may probe: the
+/// [`PROBE_DEPTH`] heaviest of its postings, heaviest first (ties in measure
+/// order), or none when the term is in more than `cap` measures. Selecting
+/// the heaviest is linear in a term's postings; only they are sorted.
+fn probe_postings(vectors: &Rows<(u32, f32)>, terms: usize, cap: usize) -> Rows<(u32, f32)> {
+    let mut lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms];
+    for d in 0..vectors.len() {
+        for &(t, w) in vectors.row(d) {
+            lists[t as usize].push((d as u32, w));
+        }
+    }
+    let heaviest = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    lists
+        .into_iter()
+        .map(|mut list| {
+            if list.len() > cap {
+                return Vec::new();
+            }
+            if list.len() > PROBE_DEPTH {
+                list.select_nth_unstable_by(PROBE_DEPTH - 1, heaviest);
+                list.truncate(PROBE_DEPTH);
+            }
+            list.sort_by(heaviest);
+            list
+        })
+        .collect()
 }
 
 fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
