@@ -34,6 +34,7 @@ mod rows;
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::Analyzer;
@@ -232,22 +233,24 @@ fn title_key(title: &str) -> String {
 impl Profiles {
     pub fn build(measures: &[Measure]) -> Profiles {
         let stop = stopwords(measures);
-        let mut raw: Vec<HashMap<String, f32>> = Vec::with_capacity(measures.len());
-        let mut titles: Vec<Vec<String>> = Vec::with_capacity(measures.len());
-        for m in measures {
-            let mut tf = HashMap::new();
-            profile_terms(&m.title, &stop, TITLE_WEIGHT, &mut tf);
-            titles.push(tf.keys().cloned().collect());
-            if m.content != m.title {
-                profile_terms(&m.content, &stop, 1.0, &mut tf);
-            }
-            for p in &m.progress {
-                for t in [&p.status, &p.next_plan, &p.issues].into_iter().flatten() {
-                    profile_terms(t, &stop, PROGRESS_WEIGHT, &mut tf);
+        // analysing every text is most of the work: on all cores, in order
+        let (raw, titles): (Vec<HashMap<String, f32>>, Vec<Vec<String>>) = measures
+            .par_iter()
+            .map(|m| {
+                let mut tf = HashMap::new();
+                profile_terms(&m.title, &stop, TITLE_WEIGHT, &mut tf);
+                let title: Vec<String> = tf.keys().cloned().collect();
+                if m.content != m.title {
+                    profile_terms(&m.content, &stop, 1.0, &mut tf);
                 }
-            }
-            raw.push(tf);
-        }
+                for p in &m.progress {
+                    for t in [&p.status, &p.next_plan, &p.issues].into_iter().flatten() {
+                        profile_terms(t, &stop, PROGRESS_WEIGHT, &mut tf);
+                    }
+                }
+                (tf, title)
+            })
+            .unzip();
         Self::from_raw(measures, raw, titles, &stop)
     }
 
@@ -275,13 +278,13 @@ impl Profiles {
                 df[id as usize] += 1;
             }
         }
-        let idf = |id: u32| {
-            ((n as f32 + 1.0) / df[id as usize] as f32)
-                .ln()
-                .powf(IDF_POWER)
-        };
+        let idf_of: Vec<f32> = df
+            .iter()
+            .map(|&df| ((n as f32 + 1.0) / df as f32).ln().powf(IDF_POWER))
+            .collect();
+        let idf = |id: u32| idf_of[id as usize];
         let title_terms: Rows<(u32, f32)> = titles
-            .into_iter()
+            .into_par_iter()
             .map(|ts| {
                 let mut v: Vec<(u32, f32)> = ts
                     .iter()
@@ -291,35 +294,42 @@ impl Profiles {
                 v.sort_by_key(|x| x.0);
                 v
             })
+            .collect::<Vec<_>>()
+            .into_iter()
             .collect();
-        let mut vectors = Vec::with_capacity(n);
-        for tf in raw {
-            let mut v: Vec<(u32, f32)> = tf
-                .into_iter()
-                .map(|(t, f)| {
-                    let id = term_ids[&t];
-                    (id, (1.0 + f.ln().max(0.0)) * idf(id))
-                })
-                .filter(|(_, w)| *w > 0.0)
-                .collect();
-            v.sort_by_key(|x| x.0);
-            let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                v.iter_mut().for_each(|x| x.1 /= norm);
-            }
-            vectors.push(v);
-        }
+        let vectors: Vec<Vec<(u32, f32)>> = raw
+            .into_par_iter()
+            .map(|tf| {
+                let mut v: Vec<(u32, f32)> = tf
+                    .into_iter()
+                    .map(|(t, f)| {
+                        let id = term_ids[&t];
+                        (id, (1.0 + f.ln().max(0.0)) * idf(id))
+                    })
+                    .filter(|(_, w)| *w > 0.0)
+                    .collect();
+                v.sort_by_key(|x| x.0);
+                let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+                if norm > 0.0 {
+                    v.iter_mut().for_each(|x| x.1 /= norm);
+                }
+                v
+            })
+            .collect();
         let vectors: Rows<(u32, f32)> = vectors.into_iter().collect();
         let postings = probe_postings(&vectors, terms.len(), max_postings(n));
         Profiles {
             ids: measures.iter().map(|m| m.id.clone()).collect(),
             titles: measures.iter().map(|m| m.title.clone()).collect(),
             heads: {
+                let heads: Vec<String> = measures
+                    .par_iter()
+                    .map(|m| title_head(&m.title, stop))
+                    .collect();
                 let mut numbers: HashMap<String, u32> = HashMap::new();
-                measures
-                    .iter()
-                    .map(|m| {
-                        let head = title_head(&m.title, stop);
+                heads
+                    .into_iter()
+                    .map(|head| {
                         if head.is_empty() {
                             return 0;
                         }
@@ -339,7 +349,7 @@ impl Profiles {
                     .collect()
             },
             title_keys: measures
-                .iter()
+                .par_iter()
                 .map(|m| DiceKey::new(&title_key(&m.title)))
                 .collect(),
             by_id: measures
@@ -504,33 +514,14 @@ impl Profiles {
         limit: usize,
     ) -> Vec<(Vec<Link>, Vec<Link>)> {
         let range = range.start.min(self.len())..range.end.min(self.len());
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1);
-        let chunk = range.len().div_ceil(threads).max(1);
-        let mut out = Vec::with_capacity(range.len());
-        std::thread::scope(|s| {
-            let handles: Vec<_> = range
-                .clone()
-                .step_by(chunk)
-                .map(|start| {
-                    let end = (start + chunk).min(range.end);
-                    s.spawn(move || {
-                        let mut scratch = Scratch::new(self.len());
-                        (start..end)
-                            .map(|d| self.related_both(d, limit, &mut scratch))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for h in handles {
-                match h.join() {
-                    Ok(links) => out.extend(links),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-        });
-        out
+        // one scratch per rayon job (a dense array of the corpus size each)
+        range
+            .into_par_iter()
+            .map_init(
+                || Scratch::new(self.len()),
+                |scratch, d| self.related_both(d, limit, scratch),
+            )
+            .collect()
     }
 }
 
