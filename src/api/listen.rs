@@ -71,20 +71,20 @@ pub async fn serve(router: Router, listeners: Listeners) -> std::io::Result<()> 
         .into_iter()
         .enumerate()
         .map(|(i, listener)| {
-            let worker = Worker {
+            spawn_worker(
                 i,
-                router: router.clone(),
-                stop: stop_rx.clone(),
-                ended: ended_tx.clone(),
-            };
-            worker.spawn(listener)
+                listener,
+                router.clone(),
+                stop_rx.clone(),
+                ended_tx.clone(),
+            )
         })
         .collect::<std::io::Result<Vec<_>>>()?;
     tracing::info!(%addr, workers, "listening");
     tokio::select! {
         _ = shutdown_signal() => {}
         // a worker that ends on its own (its runtime failed) stops the server
-        _ = ended_rx.recv() => tracing::error!("an HTTP worker stopped; shutting down"),
+        Some(i) = ended_rx.recv() => tracing::error!(worker = i, "an HTTP worker stopped; shutting down"),
     }
     let _ = stop_tx.send(true);
     tokio::task::spawn_blocking(move || {
@@ -124,56 +124,45 @@ fn socket(addr: SocketAddr) -> std::io::Result<TcpSocket> {
     Ok(socket)
 }
 
-/// One HTTP worker thread: its runtime, its copy of the router, the stop
-/// signal it waits for and the channel on which it says it has ended.
-struct Worker {
+/// Starts HTTP worker `i`: a thread with its own single-threaded runtime
+/// serving `router` on `listener` until `stop` turns true; it says on `ended`
+/// when it has finished.
+fn spawn_worker(
     i: usize,
+    listener: std::net::TcpListener,
     router: Router,
-    stop: watch::Receiver<bool>,
+    mut stop: watch::Receiver<bool>,
     ended: mpsc::UnboundedSender<usize>,
+) -> std::io::Result<JoinHandle<std::io::Result<()>>> {
+    std::thread::Builder::new()
+        .name(format!("http-{i}"))
+        .spawn(move || {
+            let result = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .thread_name(format!("http-{i}-blocking"))
+                .build()
+                .and_then(|rt| {
+                    let served = rt.block_on(async move {
+                        // responses go out at once, not held back for Nagle's algorithm
+                        let listener = tokio::net::TcpListener::from_std(listener)?.tap_io(|tcp| {
+                            let _ = tcp.set_nodelay(true);
+                        });
+                        axum::serve(listener, router)
+                            .with_graceful_shutdown(async move {
+                                let _ = stop.wait_for(|stopped| *stopped).await;
+                            })
+                            .await
+                    });
+                    // requests in flight have finished; background work
+                    // (overlaps being warmed) is not waited for
+                    rt.shutdown_background();
+                    served
+                });
+            let _ = ended.send(i);
+            result
+        })
 }
 
-impl Worker {
-    fn spawn(
-        self,
-        listener: std::net::TcpListener,
-    ) -> std::io::Result<JoinHandle<std::io::Result<()>>> {
-        let Worker {
-            i,
-            router,
-            mut stop,
-            ended,
-        } = self;
-        std::thread::Builder::new()
-            .name(format!("http-{i}"))
-            .spawn(move || {
-                let result = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .thread_name(format!("http-{i}-blocking"))
-                    .build()
-                    .and_then(|rt| {
-                        let served = rt.block_on(async move {
-                            // responses go out at once, not held back for Nagle's algorithm
-                            let listener =
-                                tokio::net::TcpListener::from_std(listener)?.tap_io(|tcp| {
-                                    let _ = tcp.set_nodelay(true);
-                                });
-                            axum::serve(listener, router)
-                                .with_graceful_shutdown(async move {
-                                    let _ = stop.wait_for(|stopped| *stopped).await;
-                                })
-                                .await
-                        });
-                        // requests in flight have finished; background work
-                        // (overlaps being warmed) is not waited for
-                        rt.shutdown_background();
-                        served
-                    });
-                let _ = ended.send(i);
-                result
-            })
-    }
-}
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
