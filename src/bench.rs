@@ -159,3 +159,49 @@ pub fn run_existing(root: &Path, rounds: usize) -> Result<BenchReport, EngineErr
         search: search_latency(&engine, rounds)?,
     })
 }
+
+/// Related links measured apart from the index: [`links_sample`].
+#[derive(Debug, Serialize)]
+pub struct LinksSample {
+    pub measures: usize,
+    pub import_seconds: f64,
+    /// Text analysis, term weights and postings of the whole corpus.
+    pub profile_seconds: f64,
+    /// Measures linked (spread evenly over the corpus).
+    pub sample: usize,
+    /// Wall-clock time to link the sample on all cores.
+    pub link_seconds: f64,
+    /// Wall-clock link time per measure (all cores).
+    pub link_ms_per_measure: f64,
+    /// Profile time plus every measure linked at the sample's rate.
+    pub projected_seconds: f64,
+}
+
+/// Imports the manifest's corpus, builds its profiles and links `sample`
+/// measures spread evenly over it: how the related-link time splits into
+/// profiling and linking, without building an index or linking everything.
+pub fn links_sample(manifest: &Path, sample: usize) -> Result<LinksSample, EngineError> {
+    let t = Instant::now();
+    let corpus = crate::ingest::import_manifest(manifest)?;
+    let import_seconds = t.elapsed().as_secs_f64();
+    let n = corpus.measures.len();
+    let t = Instant::now();
+    let profiles = crate::related::Profiles::build(&corpus.measures);
+    let profile_seconds = t.elapsed().as_secs_f64();
+    let sample = sample.clamp(1, n.max(1));
+    let positions: Vec<usize> = (0..sample).map(|i| i * n / sample).collect();
+    let t = Instant::now();
+    let links = profiles.links_both_at(&positions, crate::engine::LINKS_KEPT);
+    std::hint::black_box(links);
+    let link_seconds = t.elapsed().as_secs_f64();
+    let per = link_seconds / sample as f64;
+    Ok(LinksSample {
+        measures: n,
+        import_seconds,
+        profile_seconds,
+        sample,
+        link_seconds,
+        link_ms_per_measure: per * 1000.0,
+        projected_seconds: profile_seconds + per * n as f64,
+    })
+}

@@ -523,7 +523,13 @@ fn write_links(path: &Path, measures: &[Measure], with_links: bool) -> Result<()
     let f = std::fs::File::create(path).map_err(|e| index::io_err(path, e))?;
     let mut w = std::io::BufWriter::new(f);
     if with_links && !measures.is_empty() {
+        let started = std::time::Instant::now();
         let profiles = Profiles::build(measures);
+        tracing::info!(
+            measures = measures.len(),
+            seconds = started.elapsed().as_secs_f64(),
+            "related profiles built"
+        );
         for start in (0..measures.len()).step_by(LINK_SLICE) {
             let end = (start + LINK_SLICE).min(measures.len());
             for l in stored_links(&profiles, measures, start..end) {

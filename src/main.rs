@@ -93,6 +93,10 @@ enum Command {
         /// (overlap report and search latency only).
         #[arg(long)]
         no_build: bool,
+        /// Measure only the related links: import the manifest, build the
+        /// profiles and link N measures spread over the corpus (no index).
+        #[arg(long, value_name = "N", conflicts_with = "no_build")]
+        links_sample: Option<usize>,
     },
     /// Generate a larger realistic corpus (real measures recombined into new
     /// plans and municipalities) as JSONL files plus a manifest.
@@ -435,9 +439,29 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             out.flush()?;
         }
         Command::Bench {
+            json,
+            links_sample: Some(sample),
+            ..
+        } => {
+            let r = shisaku::bench::links_sample(&cli.manifest, sample)?;
+            if json {
+                print_json(&r)?;
+            } else {
+                println!("measures            {}", r.measures);
+                println!("import              {:.2} s", r.import_seconds);
+                println!("profiles            {:.2} s", r.profile_seconds);
+                println!(
+                    "links of {} measures {:.2} s ({:.3} ms per measure)",
+                    r.sample, r.link_seconds, r.link_ms_per_measure
+                );
+                println!("projected, all      {:.1} s", r.projected_seconds);
+            }
+        }
+        Command::Bench {
             rounds,
             json,
             no_build,
+            links_sample: None,
         } => {
             let report = if no_build {
                 shisaku::bench::run_existing(&cli.index, rounds.max(1))

@@ -514,9 +514,21 @@ impl Profiles {
         limit: usize,
     ) -> Vec<(Vec<Link>, Vec<Link>)> {
         let range = range.start.min(self.len())..range.end.min(self.len());
+        self.links_both_of(range.into_par_iter(), limit)
+    }
+
+    /// [`Profiles::links_both_range`] for the measures at `positions`.
+    pub fn links_both_at(&self, positions: &[usize], limit: usize) -> Vec<(Vec<Link>, Vec<Link>)> {
+        self.links_both_of(positions.par_iter().copied(), limit)
+    }
+
+    fn links_both_of(
+        &self,
+        positions: impl IndexedParallelIterator<Item = usize>,
+        limit: usize,
+    ) -> Vec<(Vec<Link>, Vec<Link>)> {
         // one scratch per rayon job (a dense array of the corpus size each)
-        range
-            .into_par_iter()
+        positions
             .map_init(
                 || Scratch::new(self.len()),
                 |scratch, d| self.related_both(d, limit, scratch),
