@@ -175,12 +175,66 @@ pub struct LinksSample {
     pub link_ms_per_measure: f64,
     /// Profile time plus every measure linked at the sample's rate.
     pub projected_seconds: f64,
+    /// The candidate search against exhaustive scoring, when asked for.
+    pub exact: Option<ExactCheck>,
+}
+
+/// How many of the exhaustively best links the candidate search finds, over
+/// the first `measures` of the sample (other plans). Tie-aware: a link
+/// counts when its score reaches the k-th best exhaustive score, so that
+/// picking one of several equally scored measures is not a miss.
+#[derive(Debug, Serialize)]
+pub struct ExactCheck {
+    pub measures: usize,
+    pub seconds: f64,
+    pub recall_at_5: f64,
+    pub recall_at_20: f64,
+}
+
+fn exact_check(
+    profiles: &crate::related::Profiles,
+    positions: &[usize],
+    links: &[(Vec<crate::related::Link>, Vec<crate::related::Link>)],
+) -> ExactCheck {
+    let t = Instant::now();
+    let mut found = [0usize; 2];
+    let mut wanted = [0usize; 2];
+    for (&d, (other_plans, _)) in positions.iter().zip(links) {
+        let best = profiles.exhaustive_scores(d, 20);
+        for (i, k) in [5, 20].into_iter().enumerate() {
+            let want = best.len().min(k);
+            if want == 0 {
+                continue;
+            }
+            let reach = best[want - 1] - 0.0005;
+            wanted[i] += want;
+            found[i] += other_plans
+                .iter()
+                .take(k)
+                .filter(|l| l.score >= reach)
+                .count()
+                .min(want);
+        }
+    }
+    let recall = |i: usize| found[i] as f64 / wanted[i].max(1) as f64;
+    ExactCheck {
+        measures: positions.len(),
+        seconds: t.elapsed().as_secs_f64(),
+        recall_at_5: recall(0),
+        recall_at_20: recall(1),
+    }
 }
 
 /// Imports the manifest's corpus, builds its profiles and links `sample`
 /// measures spread evenly over it: how the related-link time splits into
 /// profiling and linking, without building an index or linking everything.
-pub fn links_sample(manifest: &Path, sample: usize) -> Result<LinksSample, EngineError> {
+/// The first `exact` measures of the sample are also checked against
+/// exhaustive scoring ([`ExactCheck`]).
+pub fn links_sample(
+    manifest: &Path,
+    sample: usize,
+    exact: usize,
+) -> Result<LinksSample, EngineError> {
     let t = Instant::now();
     let corpus = crate::ingest::import_manifest(manifest)?;
     let import_seconds = t.elapsed().as_secs_f64();
@@ -192,9 +246,12 @@ pub fn links_sample(manifest: &Path, sample: usize) -> Result<LinksSample, Engin
     let positions: Vec<usize> = (0..sample).map(|i| i * n / sample).collect();
     let t = Instant::now();
     let links = profiles.links_both_at(&positions, crate::engine::LINKS_KEPT);
-    std::hint::black_box(links);
     let link_seconds = t.elapsed().as_secs_f64();
     let per = link_seconds / sample as f64;
+    let exact = (exact > 0).then(|| {
+        let k = exact.min(sample);
+        exact_check(&profiles, &positions[..k], &links[..k])
+    });
     Ok(LinksSample {
         measures: n,
         import_seconds,
@@ -203,5 +260,6 @@ pub fn links_sample(manifest: &Path, sample: usize) -> Result<LinksSample, Engin
         link_seconds,
         link_ms_per_measure: per * 1000.0,
         projected_seconds: profile_seconds + per * n as f64,
+        exact,
     })
 }

@@ -97,6 +97,10 @@ enum Command {
         /// profiles and link N measures spread over the corpus (no index).
         #[arg(long, value_name = "N", conflicts_with = "no_build")]
         links_sample: Option<usize>,
+        /// With --links-sample: check the first K measures of the sample
+        /// against exhaustive scoring (recall of the candidate search).
+        #[arg(long, value_name = "K", default_value_t = 0, requires = "links_sample")]
+        exact: usize,
     },
     /// Generate a larger realistic corpus (real measures recombined into new
     /// plans and municipalities) as JSONL files plus a manifest.
@@ -441,9 +445,10 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         Command::Bench {
             json,
             links_sample: Some(sample),
+            exact,
             ..
         } => {
-            let r = shisaku::bench::links_sample(&cli.manifest, sample)?;
+            let r = shisaku::bench::links_sample(&cli.manifest, sample, exact)?;
             if json {
                 print_json(&r)?;
             } else {
@@ -455,6 +460,12 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     r.sample, r.link_seconds, r.link_ms_per_measure
                 );
                 println!("projected, all      {:.1} s", r.projected_seconds);
+                if let Some(e) = &r.exact {
+                    println!(
+                        "against exhaustive scoring ({} measures, {:.1} s): recall@5 {:.3}  recall@20 {:.3}",
+                        e.measures, e.seconds, e.recall_at_5, e.recall_at_20
+                    );
+                }
             }
         }
         Command::Bench {
@@ -462,6 +473,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             json,
             no_build,
             links_sample: None,
+            ..
         } => {
             let report = if no_build {
                 shisaku::bench::run_existing(&cli.index, rounds.max(1))

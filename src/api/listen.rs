@@ -44,6 +44,8 @@ impl Listeners {
                 #[cfg(unix)]
                 socket.set_reuseport(true)?;
                 socket.bind(addr)?;
+                #[cfg(target_os = "linux")]
+                defer_accept(&socket)?;
                 Ok(socket)
             })
             .collect::<std::io::Result<Vec<_>>>()?;
@@ -112,6 +114,32 @@ fn claim(addr: SocketAddr) -> std::io::Result<SocketAddr> {
         .bind(addr)
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
     probe.local_addr()
+}
+
+/// `TCP_DEFER_ACCEPT`: the kernel hands a connection to `accept` only once
+/// its request has arrived, so a worker accepts and reads it in one wake-up
+/// instead of accepting, finding nothing to read and waiting again. A client
+/// that connects and sends nothing is not accepted at all until it does
+/// (nor after 5 s of silence).
+#[cfg(target_os = "linux")]
+fn defer_accept(socket: &TcpSocket) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let seconds: libc::c_int = 5;
+    // SAFETY: a valid socket descriptor, and an option value of the size given.
+    let rc = unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_DEFER_ACCEPT,
+            (&seconds as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 fn socket(addr: SocketAddr) -> std::io::Result<TcpSocket> {
