@@ -456,7 +456,7 @@ impl Profiles {
             .into_iter()
             .map(|(o, score)| Link {
                 id: self.ids[o].clone(),
-                score: (score * 1000.0).round() / 1000.0,
+                score: rounded(score),
                 shared_terms: self.shared_terms(d, o, 5),
             })
             .collect()
@@ -470,7 +470,7 @@ impl Profiles {
         let mut scores: Vec<f32> = (0..self.len())
             .into_par_iter()
             .filter(|&o| self.plan_of[o] != self.plan_of[d])
-            .map(|o| (self.score(d, o) * 1000.0).round() / 1000.0)
+            .map(|o| rounded(self.score(d, o)))
             .filter(|s| *s >= MIN_LINK_SCORE)
             .collect();
         scores.sort_by(|a, b| b.total_cmp(a));
@@ -671,6 +671,12 @@ fn probe_postings(vectors: &Rows<(u32, f32)>, terms: usize, cap: usize) -> Rows<
             list
         })
         .collect()
+}
+
+/// A score as links and reuse matches carry it: to three decimals (the
+/// exhaustive check compares against stored links, so both round alike).
+fn rounded(score: f32) -> f32 {
+    (score * 1000.0).round() / 1000.0
 }
 
 fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {

@@ -205,7 +205,7 @@ impl SentenceIndex {
                     field: st.field,
                     text: st.text.clone(),
                     html,
-                    score: (score * 1000.0).round() / 1000.0,
+                    score: super::rounded(score),
                     shared_spans: spans,
                     file: m.source.file.clone(),
                     line: m.source.line,
