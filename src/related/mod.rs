@@ -27,10 +27,19 @@
 //! with C rescored candidates of profile length L — linear in n once the
 //! postings are built (O(N) to select each term's heaviest P, O(T·P log P)
 //! to order them), no all-pairs loop. Only those P are kept per term.
+//!
+//! On a large corpus the link time is set by cache misses more than by
+//! arithmetic, so: candidates are summed one [`BLOCK`] of positions at a
+//! time (the accumulator stays in the core's cache); everything the pair
+//! score reads of a measure is one row (`rows::MeasureRows`), and the rows
+//! of the next few candidates are prefetched while one is scored; the
+//! measure's own terms sit in a small hash table (`table::TermTable`), so a
+//! candidate is scored in one pass over its terms.
 
 pub mod overlap;
 pub mod reuse;
 mod rows;
+mod table;
 
 use std::collections::{HashMap, HashSet};
 
@@ -39,7 +48,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::Analyzer;
 use crate::model::Measure;
-use rows::Rows;
+use rows::{MeasureRows, Rows};
+use table::TermTable;
 
 const STOPWORDS: &str = include_str!("../../dictionaries/related_stopwords.txt");
 /// Heaviest terms of a measure used to find candidates.
@@ -80,10 +90,15 @@ pub fn max_postings(n: usize) -> usize {
     (n / 8).max(PROBE_DEPTH)
 }
 
-/// At most this many postings of one term are probed: the heaviest (postings
-/// are kept heaviest first). A constant, so that finding candidates costs
-/// O(k·P) per measure however large the corpus.
+/// At most this many postings of one term are probed: the heaviest (selected
+/// when the profiles are built). A constant, so that finding candidates
+/// costs O(k·P) per measure however large the corpus.
 pub const PROBE_DEPTH: usize = 2000;
+
+/// Candidates are summed a block of this many measure positions at a time,
+/// so that the accumulator (256 kB) stays in the core's L2 cache however
+/// large the corpus; the postings are kept in position order for it.
+const BLOCK: usize = 1 << 16;
 
 /// One link from a measure to another.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,17 +114,14 @@ pub struct Profiles {
     pub titles: Vec<String>,
     /// Plan of each measure, numbered in order of first appearance.
     plan_of: Vec<u32>,
-    /// Sorted by term id; weights L2-normalized.
-    vectors: Rows<(u32, f32)>,
+    /// Profile vector (sorted by term id; weights L2-normalized), title
+    /// terms with their idf, and title head of each measure.
+    rows: MeasureRows,
     /// Title folded for title similarity.
     title_keys: Vec<DiceKey>,
-    /// Head noun of each title, numbered from 1 (0 = none).
-    heads: Vec<u32>,
-    /// Title terms of each measure with their idf, sorted by term id.
-    title_terms: Rows<(u32, f32)>,
     /// Per term, the measures that may be probed: the [`PROBE_DEPTH`]
-    /// heaviest, heaviest first (ties in measure order); none for a term in
-    /// more than [`max_postings`] measures.
+    /// heaviest (ties in measure order), in measure order; none for a term
+    /// in more than [`max_postings`] measures.
     postings: Rows<(u32, f32)>,
     terms: Vec<String>,
     by_id: HashMap<String, usize>,
@@ -287,7 +299,7 @@ impl Profiles {
             .map(|&df| ((n as f32 + 1.0) / df as f32).ln().powf(IDF_POWER))
             .collect();
         let idf = |id: u32| idf_of[id as usize];
-        let title_terms: Rows<(u32, f32)> = titles
+        let title_terms: Vec<Vec<(u32, f32)>> = titles
             .into_par_iter()
             .map(|ts| {
                 let mut v: Vec<(u32, f32)> = ts
@@ -298,8 +310,6 @@ impl Profiles {
                 v.sort_by_key(|x| x.0);
                 v
             })
-            .collect::<Vec<_>>()
-            .into_iter()
             .collect();
         let vectors: Vec<Vec<(u32, f32)>> = raw
             .into_par_iter()
@@ -320,28 +330,29 @@ impl Profiles {
                 v
             })
             .collect();
-        let vectors: Rows<(u32, f32)> = vectors.into_iter().collect();
-        let postings = probe_postings(&vectors, terms.len(), max_postings(n));
+        let heads: Vec<String> = measures
+            .par_iter()
+            .map(|m| title_head(&m.title, stop))
+            .collect();
+        let mut head_numbers: HashMap<String, u32> = HashMap::new();
+        let heads = heads.into_iter().map(|head| {
+            if head.is_empty() {
+                return 0;
+            }
+            let next = head_numbers.len() as u32 + 1;
+            *head_numbers.entry(head).or_insert(next)
+        });
+        let rows = MeasureRows::new(
+            vectors
+                .into_iter()
+                .zip(title_terms)
+                .zip(heads)
+                .map(|((v, t), h)| (v, t, h)),
+        );
+        let postings = probe_postings(&rows, terms.len(), max_postings(n));
         Profiles {
             ids: measures.iter().map(|m| m.id.clone()).collect(),
             titles: measures.iter().map(|m| m.title.clone()).collect(),
-            heads: {
-                let heads: Vec<String> = measures
-                    .par_iter()
-                    .map(|m| title_head(&m.title, stop))
-                    .collect();
-                let mut numbers: HashMap<String, u32> = HashMap::new();
-                heads
-                    .into_iter()
-                    .map(|head| {
-                        if head.is_empty() {
-                            return 0;
-                        }
-                        let next = numbers.len() as u32 + 1;
-                        *numbers.entry(head).or_insert(next)
-                    })
-                    .collect()
-            },
             plan_of: {
                 let mut plans: HashMap<&str, u32> = HashMap::new();
                 measures
@@ -361,8 +372,7 @@ impl Profiles {
                 .enumerate()
                 .map(|(i, m)| (m.id.clone(), i))
                 .collect(),
-            title_terms,
-            vectors,
+            rows,
             postings,
             terms,
         }
@@ -383,13 +393,23 @@ impl Profiles {
     /// The most related measures of measure `d`: other plans only unless
     /// `all_plans`; never `d` itself; best first.
     pub fn related(&self, d: usize, limit: usize, all_plans: bool) -> Vec<Link> {
-        let mut scratch = Scratch::new(self.len());
-        let cands = self.candidates(d, &mut scratch);
-        self.rank(d, cands, limit, all_plans, &mut HashMap::new())
+        let mut scratch = Scratch::new(self.len().min(BLOCK));
+        let mut cands = self.candidates(d, &mut scratch);
+        if !all_plans {
+            cands.retain(|(o, _)| self.plan_of[*o as usize] != self.plan_of[d]);
+        }
+        let q = self.query(d);
+        let scored = self.score_all(&q, shortlist(cands));
+        self.links(
+            d,
+            scored.into_iter().map(|(o, _, s)| (o, s)).collect(),
+            limit,
+        )
     }
 
     /// Both link lists of measure `d` (other plans, all plans) from one pass
-    /// over the postings; the same lists as two calls of [`Profiles::related`].
+    /// over the postings, each candidate scored once; the same lists as two
+    /// calls of [`Profiles::related`].
     fn related_both(
         &self,
         d: usize,
@@ -397,57 +417,64 @@ impl Profiles {
         scratch: &mut Scratch,
     ) -> (Vec<Link>, Vec<Link>) {
         let cands = self.candidates(d, scratch);
-        let mut scores = HashMap::new();
-        let other = self.rank(d, cands.clone(), limit, false, &mut scores);
-        let all = self.rank(d, cands, limit, true, &mut scores);
-        (other, all)
+        let own = self.plan_of[d];
+        let (mine, others): (Vec<_>, Vec<_>) = cands
+            .into_iter()
+            .partition(|(o, _)| self.plan_of[*o as usize] == own);
+        // the shortlist of all plans is within the shortlists of the two sides
+        let q = self.query(d);
+        let score = |short: Vec<(u32, f32)>| self.score_all(&q, short);
+        let (others, mine) = (score(shortlist(others)), score(shortlist(mine)));
+        let exact = |x: &[(u32, f32, f32)]| x.iter().map(|&(o, _, s)| (o, s)).collect::<Vec<_>>();
+        let other_links = self.links(d, exact(&others), limit);
+        let mut all = others;
+        all.extend(mine);
+        if all.len() > CANDIDATES {
+            all.select_nth_unstable_by(CANDIDATES - 1, |a, b| by_probe(&(a.0, a.1), &(b.0, b.1)));
+            all.truncate(CANDIDATES);
+        }
+        let all_links = self.links(d, exact(&all), limit);
+        (other_links, all_links)
     }
 
     /// Every measure sharing a probed term with `d` (not `d` itself), with
-    /// its accumulated probe score, in no particular order.
+    /// its accumulated probe score, in position order by [`BLOCK`]. Within a
+    /// block the terms are added in the same order as over the whole corpus
+    /// at once, so the sums are the same.
     fn candidates(&self, d: usize, scratch: &mut Scratch) -> Vec<(u32, f32)> {
-        let v = self.vectors.row(d);
+        let v = self.rows.vector(d);
         let mut probe: Vec<&(u32, f32)> = v.iter().collect();
         probe.sort_by(|a, b| b.1.total_cmp(&a.1));
-        for &&(t, w) in probe.iter().take(PROBE_TERMS) {
-            for &(other, ow) in self.postings.row(t as usize) {
-                if other as usize != d {
-                    scratch.add(other, w * ow);
+        let mut lists: Vec<(&[(u32, f32)], f32)> = probe
+            .iter()
+            .take(PROBE_TERMS)
+            .map(|&&(t, w)| (self.postings.row(t as usize), w))
+            .collect();
+        let mut out = Vec::new();
+        let mut lo = 0usize;
+        while lo < self.len() {
+            let hi = (lo + BLOCK).min(self.len());
+            for (list, w) in lists.iter_mut() {
+                let end = list.partition_point(|p| (p.0 as usize) < hi);
+                for &(other, ow) in &list[..end] {
+                    if other as usize != d {
+                        scratch.add(other - lo as u32, *w * ow);
+                    }
                 }
+                *list = &list[end..];
             }
+            scratch.drain_into(lo as u32, &mut out);
+            lo = hi;
         }
-        scratch.drain()
+        out
     }
 
-    /// The best `limit` links among `cands`: the [`CANDIDATES`] best by probe
-    /// score are rescored exactly (scores cached in `scores` across calls for
-    /// the same `d`).
-    fn rank(
-        &self,
-        d: usize,
-        mut cands: Vec<(u32, f32)>,
-        limit: usize,
-        all_plans: bool,
-        scores: &mut HashMap<u32, f32>,
-    ) -> Vec<Link> {
-        if !all_plans {
-            let own = self.plan_of[d];
-            cands.retain(|(o, _)| self.plan_of[*o as usize] != own);
-        }
-        // a total order (ties by position), so selecting then sorting the
-        // first CANDIDATES gives exactly the head of a full sort
-        let by_probe = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if cands.len() > CANDIDATES {
-            cands.select_nth_unstable_by(CANDIDATES - 1, by_probe);
-            cands.truncate(CANDIDATES);
-        }
-        cands.sort_by(by_probe);
-        let mut links: Vec<(usize, f32)> = cands
+    /// The best `limit` links of measure `d` among its (candidate, exact
+    /// score) pairs: at least [`MIN_LINK_SCORE`], best first (ties by position).
+    fn links(&self, d: usize, scored: Vec<(u32, f32)>, limit: usize) -> Vec<Link> {
+        let mut links: Vec<(usize, f32)> = scored
             .into_iter()
-            .map(|(o, _)| {
-                let s = *scores.entry(o).or_insert_with(|| self.score(d, o as usize));
-                (o as usize, s)
-            })
+            .map(|(o, s)| (o as usize, s))
             .filter(|(_, s)| *s >= MIN_LINK_SCORE)
             .collect();
         links.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -467,10 +494,11 @@ impl Profiles {
     /// are): the reference the candidate search is measured against
     /// (`shisaku bench --links-sample N --exact K`), never used to link.
     pub fn exhaustive_scores(&self, d: usize, k: usize) -> Vec<f32> {
+        let q = self.query(d);
         let mut scores: Vec<f32> = (0..self.len())
             .into_par_iter()
             .filter(|&o| self.plan_of[o] != self.plan_of[d])
-            .map(|o| rounded(self.score(d, o)))
+            .map(|o| rounded(self.score_with(&q, o)))
             .filter(|s| *s >= MIN_LINK_SCORE)
             .collect();
         scores.sort_by(|a, b| b.total_cmp(a));
@@ -480,32 +508,78 @@ impl Profiles {
 
     /// Exact score of the pair (a, b).
     pub fn score(&self, a: usize, b: usize) -> f32 {
-        let cos = dot(self.vectors.row(a), self.vectors.row(b));
+        self.score_with(&self.query(a), b)
+    }
+
+    /// Measure `d` prepared for scoring candidates against it.
+    fn query(&self, d: usize) -> Query {
+        let row = self.rows.get(d);
+        Query {
+            d,
+            terms: TermTable::new(row.vector, row.title),
+            title_total: row.title_total,
+            head: row.head,
+        }
+    }
+
+    /// (candidate, probe score, exact score) of each of `short`. The
+    /// candidates lie anywhere in the corpus: the rows of those a few places
+    /// ahead are fetched into the cache while one is scored.
+    fn score_all(&self, q: &Query, short: Vec<(u32, f32)>) -> Vec<(u32, f32, f32)> {
+        const AHEAD: usize = 4;
+        (0..short.len())
+            .map(|j| {
+                if let Some(&(o, _)) = short.get(j + 2 * AHEAD) {
+                    self.rows.prefetch_offsets(o as usize);
+                    rows::prefetch(&self.title_keys[o as usize]);
+                }
+                if let Some(&(o, _)) = short.get(j + AHEAD) {
+                    self.rows.prefetch_row(o as usize);
+                    self.title_keys[o as usize].prefetch();
+                }
+                let (o, p) = short[j];
+                (o, p, self.score_with(q, o as usize))
+            })
+            .collect()
+    }
+
+    /// Exact score of the pair (`q`'s measure, `o`): one pass over `o`'s
+    /// terms and one over its title terms, looked up in `q`'s table. The
+    /// sums run in term order, as a merge of the two sorted lists would.
+    fn score_with(&self, q: &Query, o: usize) -> f32 {
+        let row = self.rows.get(o);
+        let (mut cos, mut q_title_hit) = (0.0f32, 0.0f32);
+        for &(t, w) in row.vector {
+            if let Some(e) = q.terms.get(t) {
+                if let Some(qw) = e.weight {
+                    cos += qw * w;
+                }
+                // `o` mentions this title term of `q`'s measure
+                q_title_hit += e.title_idf;
+            }
+        }
         if cos <= 0.0 {
             return 0.0;
         }
-        let title = self.title_keys[a].sorensen_dice(&self.title_keys[b]) as f32;
-        let head = self.heads[a] != 0 && self.heads[a] == self.heads[b];
+        let mut o_title_hit = 0.0f32;
+        for &(t, idf) in row.title {
+            if q.terms.get(t).is_some_and(|e| e.weight.is_some()) {
+                o_title_hit += idf;
+            }
+        }
+        let share = |hit: f32, total: f32| if total > 0.0 { hit / total } else { 0.0 };
+        let cov = (share(q_title_hit, q.title_total) + share(o_title_hit, row.title_total)) / 2.0;
+        let d = q.d;
+        let title = self.title_keys[d].sorensen_dice(&self.title_keys[o]) as f32;
+        let head = q.head != 0 && q.head == row.head;
         let bonus = if head { HEAD_BONUS } else { 0.0 };
-        let cov = (self.coverage(a, b) + self.coverage(b, a)) / 2.0;
         (COSINE_SHARE * cos + (1.0 - COSINE_SHARE) * title + bonus + COVERAGE_WEIGHT * cov)
             .clamp(0.0, 1.0)
     }
 
-    /// How much of `a`'s title (by idf) is found anywhere in `b`'s profile.
-    fn coverage(&self, a: usize, b: usize) -> f32 {
-        let (ta, vb) = (self.title_terms.row(a), self.vectors.row(b));
-        let total: f32 = ta.iter().map(|x| x.1).sum();
-        if total <= 0.0 {
-            return 0.0;
-        }
-        let hit: f32 = matching(ta, vb).map(|(_, idf, _)| idf).sum();
-        hit / total
-    }
-
     /// The terms contributing most to the pair's cosine.
     pub fn shared_terms(&self, a: usize, b: usize, k: usize) -> Vec<String> {
-        let mut shared: Vec<(u32, f32)> = matching(self.vectors.row(a), self.vectors.row(b))
+        let mut shared: Vec<(u32, f32)> = matching(self.rows.vector(a), self.rows.vector(b))
             .map(|(t, x, y)| (t, x * y))
             .collect();
         shared.sort_by(|x, y| y.1.total_cmp(&x.1));
@@ -550,16 +624,29 @@ impl Profiles {
         // one scratch per rayon job (a dense array of the corpus size each)
         positions
             .map_init(
-                || Scratch::new(self.len()),
+                || Scratch::new(self.len().min(BLOCK)),
                 |scratch, d| self.related_both(d, limit, scratch),
             )
             .collect()
     }
 }
 
-/// Per-thread accumulator of candidate scores: dense over measure positions
-/// (a hash map per measure was most of the link time on large corpora).
-/// Only positive amounts are added, so a sum of zero means "not touched yet".
+/// A measure prepared for scoring candidates against it.
+struct Query {
+    d: usize,
+    /// Its profile vector and title terms, by term id.
+    terms: TermTable,
+    /// The summed idf of its title terms.
+    title_total: f32,
+    /// Its title head (0 = none).
+    head: u32,
+}
+
+/// Per-thread accumulator of candidate scores: dense over one [`BLOCK`] of
+/// measure positions (a hash map per measure was most of the link time on
+/// large corpora; a dense array over a million measures, 4 MB, spilled out
+/// of the core's cache). Only positive amounts are added, so a sum of zero
+/// means "not touched yet".
 struct Scratch {
     acc: Vec<f32>,
     touched: Vec<u32>,
@@ -584,47 +671,63 @@ impl Scratch {
         }
     }
 
-    /// The accumulated (position, sum) pairs; leaves the scratch empty.
-    fn drain(&mut self) -> Vec<(u32, f32)> {
-        let out = self
-            .touched
-            .iter()
-            .map(|&d| (d, self.acc[d as usize]))
-            .collect();
+    /// Appends the accumulated (`base` + position, sum) pairs to `out` and
+    /// leaves the scratch empty.
+    fn drain_into(&mut self, base: u32, out: &mut Vec<(u32, f32)>) {
+        out.extend(
+            self.touched
+                .iter()
+                .map(|&d| (d + base, self.acc[d as usize])),
+        );
         for &d in &self.touched {
             self.acc[d as usize] = 0.0;
         }
         self.touched.clear();
-        out
     }
 }
 
 /// A title prepared once for Sørensen–Dice similarity. [`DiceKey::sorensen_dice`]
-/// returns exactly what `strsim::sorensen_dice` returns for the two strings
+/// returns what `strsim::sorensen_dice` returns for the two strings
 /// (whitespace removed, character bigrams counted as a multiset, and — as
 /// strsim has it — the denominator in bytes), without building two strings
-/// and a hash map for every pair.
+/// and a hash map for every pair. Only the length and a 64-bit hash of the
+/// text are kept, for strsim's "equal strings score 1": two different titles
+/// would be taken as equal only if their hashes collided (odds of 2⁻⁶⁴).
 #[derive(Debug, Clone)]
 pub struct DiceKey {
-    text: String,
+    /// Length of the text in bytes.
+    len: usize,
+    hash: u64,
     /// Character bigrams, sorted.
-    bigrams: Vec<(char, char)>,
+    bigrams: Box<[(char, char)]>,
 }
 
 impl DiceKey {
     pub fn new(s: &str) -> DiceKey {
+        use std::hash::{Hash, Hasher};
         let text: String = s.chars().filter(|c| !c.is_whitespace()).collect();
         let mut bigrams: Vec<(char, char)> = text.chars().zip(text.chars().skip(1)).collect();
         bigrams.sort_unstable();
-        DiceKey { text, bigrams }
+        let mut h = std::hash::DefaultHasher::new();
+        text.hash(&mut h);
+        DiceKey {
+            len: text.len(),
+            hash: h.finish(),
+            bigrams: bigrams.into_boxed_slice(),
+        }
+    }
+
+    /// Starts loading the bigrams into the CPU cache.
+    fn prefetch(&self) {
+        rows::prefetch(self.bigrams.as_ptr());
     }
 
     pub fn sorensen_dice(&self, other: &DiceKey) -> f64 {
-        let (a, b) = (&self.text, &other.text);
-        if a == b {
+        let (a, b) = (self.len, other.len);
+        if a == b && self.hash == other.hash {
             return 1.0;
         }
-        if a.len() < 2 || b.len() < 2 {
+        if a < 2 || b < 2 {
             return 0.0;
         }
         // multiset intersection of two sorted lists
@@ -641,18 +744,18 @@ impl DiceKey {
                 }
             }
         }
-        (2 * shared) as f64 / (a.len() + b.len() - 2) as f64
+        (2 * shared) as f64 / (a + b - 2) as f64
     }
 }
 
 /// Per term, the measures [`Profiles::candidates`] may probe: the
-/// [`PROBE_DEPTH`] heaviest of its postings, heaviest first (ties in measure
-/// order), or none when the term is in more than `cap` measures. Selecting
-/// the heaviest is linear in a term's postings; only they are sorted.
-fn probe_postings(vectors: &Rows<(u32, f32)>, terms: usize, cap: usize) -> Rows<(u32, f32)> {
+/// [`PROBE_DEPTH`] heaviest of its postings (ties in measure order), in
+/// measure order, or none when the term is in more than `cap` measures.
+/// Selecting the heaviest is linear in a term's postings; only they are sorted.
+fn probe_postings(rows: &MeasureRows, terms: usize, cap: usize) -> Rows<(u32, f32)> {
     let mut lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms];
-    for d in 0..vectors.len() {
-        for &(t, w) in vectors.row(d) {
+    for d in 0..rows.len() {
+        for &(t, w) in rows.vector(d) {
             lists[t as usize].push((d as u32, w));
         }
     }
@@ -667,20 +770,32 @@ fn probe_postings(vectors: &Rows<(u32, f32)>, terms: usize, cap: usize) -> Rows<
                 list.select_nth_unstable_by(PROBE_DEPTH - 1, heaviest);
                 list.truncate(PROBE_DEPTH);
             }
-            list.sort_by(heaviest);
+            list.sort_by_key(|p| p.0);
             list
         })
         .collect()
+}
+
+/// The order of candidates by probe score: best first, ties by position (a
+/// total order, so selecting the first [`CANDIDATES`] gives exactly the head
+/// of a full sort).
+fn by_probe(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// The [`CANDIDATES`] best candidates by probe score, in no particular order.
+fn shortlist(mut cands: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
+    if cands.len() > CANDIDATES {
+        cands.select_nth_unstable_by(CANDIDATES - 1, by_probe);
+        cands.truncate(CANDIDATES);
+    }
+    cands
 }
 
 /// A score as links and reuse matches carry it: to three decimals (the
 /// exhaustive check compares against stored links, so both round alike).
 fn rounded(score: f32) -> f32 {
     (score * 1000.0).round() / 1000.0
-}
-
-fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
-    matching(a, b).map(|(_, x, y)| x * y).sum()
 }
 
 /// The terms two term-sorted weight lists share: (term, weight in `a`,
@@ -739,17 +854,64 @@ mod tests {
         }
     }
 
+    /// The pair score as it was computed before the term table: three
+    /// merges of sorted lists. The table must give the same scores to the bit.
+    fn score_by_merge(p: &Profiles, a: usize, b: usize) -> f32 {
+        let cos: f32 = matching(p.rows.vector(a), p.rows.vector(b))
+            .map(|(_, x, y)| x * y)
+            .sum();
+        if cos <= 0.0 {
+            return 0.0;
+        }
+        let coverage = |a: usize, b: usize| {
+            let (ta, vb) = (p.rows.get(a).title, p.rows.vector(b));
+            let total: f32 = ta.iter().map(|x| x.1).sum();
+            if total <= 0.0 {
+                return 0.0;
+            }
+            matching(ta, vb).map(|(_, idf, _)| idf).sum::<f32>() / total
+        };
+        let title = p.title_keys[a].sorensen_dice(&p.title_keys[b]) as f32;
+        let (ha, hb) = (p.rows.get(a).head, p.rows.get(b).head);
+        let head = ha != 0 && ha == hb;
+        let bonus = if head { HEAD_BONUS } else { 0.0 };
+        let cov = (coverage(a, b) + coverage(b, a)) / 2.0;
+        (COSINE_SHARE * cos + (1.0 - COSINE_SHARE) * title + bonus + COVERAGE_WEIGHT * cov)
+            .clamp(0.0, 1.0)
+    }
+
+    #[test]
+    fn table_scores_equal_merged_scores_on_the_real_documents() {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/manifest.toml");
+        let corpus = crate::ingest::import_manifest(&manifest).unwrap();
+        let p = Profiles::build(&corpus.measures);
+        assert_eq!(p.len(), 463);
+        let mut linked = 0;
+        for a in (0..p.len()).step_by(7) {
+            for b in 0..p.len() {
+                let (want, got) = (score_by_merge(&p, a, b), p.score(a, b));
+                assert_eq!(got.to_bits(), want.to_bits(), "{a} {b}: {got} {want}");
+                linked += usize::from(got >= MIN_LINK_SCORE);
+            }
+        }
+        // not a comparison of zeros: many pairs score
+        assert!(linked > 1000, "{linked}");
+    }
+
     #[test]
     fn scratch_sums_and_resets() {
         let mut s = Scratch::new(4);
         s.add(2, 0.5);
         s.add(0, 0.25);
         s.add(2, 0.25);
-        let mut got = s.drain();
+        let mut got = Vec::new();
+        s.drain_into(0, &mut got);
         got.sort_by_key(|x| x.0);
         assert_eq!(got, vec![(0, 0.25), (2, 0.75)]);
-        assert!(s.drain().is_empty());
+        s.drain_into(0, &mut got);
+        assert_eq!(got.len(), 2, "drained once");
         s.add(2, 1.0);
-        assert_eq!(s.drain(), vec![(2, 1.0)]);
+        s.drain_into(100, &mut got);
+        assert_eq!(got[2], (102, 1.0));
     }
 }
