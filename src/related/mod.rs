@@ -125,6 +125,9 @@ pub struct Profiles {
     postings: Rows<(u32, f32)>,
     terms: Vec<String>,
     by_id: HashMap<String, usize>,
+    /// Positions summed at a time: [`BLOCK`] (smaller in a test, so that the
+    /// 463 real measures span several blocks).
+    block: usize,
 }
 
 /// The profile terms of one text (nouns, user words, unknown words), with
@@ -375,6 +378,7 @@ impl Profiles {
             rows,
             postings,
             terms,
+            block: BLOCK,
         }
     }
 
@@ -393,7 +397,7 @@ impl Profiles {
     /// The most related measures of measure `d`: other plans only unless
     /// `all_plans`; never `d` itself; best first.
     pub fn related(&self, d: usize, limit: usize, all_plans: bool) -> Vec<Link> {
-        let mut scratch = Scratch::new(self.len().min(BLOCK));
+        let mut scratch = Scratch::new(self.len().min(self.block));
         let mut cands = self.candidates(d, &mut scratch);
         if !all_plans {
             cands.retain(|(o, _)| self.plan_of[*o as usize] != self.plan_of[d]);
@@ -453,7 +457,7 @@ impl Profiles {
         let mut out = Vec::new();
         let mut lo = 0usize;
         while lo < self.len() {
-            let hi = (lo + BLOCK).min(self.len());
+            let hi = (lo + self.block).min(self.len());
             for (list, w) in lists.iter_mut() {
                 let end = list.partition_point(|p| (p.0 as usize) < hi);
                 for &(other, ow) in &list[..end] {
@@ -624,7 +628,7 @@ impl Profiles {
         // one scratch per rayon job (a dense array of the corpus size each)
         positions
             .map_init(
-                || Scratch::new(self.len().min(BLOCK)),
+                || Scratch::new(self.len().min(self.block)),
                 |scratch, d| self.related_both(d, limit, scratch),
             )
             .collect()
@@ -896,6 +900,23 @@ mod tests {
         }
         // not a comparison of zeros: many pairs score
         assert!(linked > 1000, "{linked}");
+    }
+
+    #[test]
+    fn candidates_summed_block_by_block_give_the_same_links() {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/manifest.toml");
+        let corpus = crate::ingest::import_manifest(&manifest).unwrap();
+        let mut p = Profiles::build(&corpus.measures);
+        // the real documents fit one block: the whole corpus at once
+        assert!(p.len() < p.block);
+        let whole = p.links_both_range(0..p.len(), 20);
+        assert!(whole.iter().filter(|(o, _)| !o.is_empty()).count() > 300);
+        for block in [1, 7, 64, 462] {
+            p.block = block;
+            let blocks = p.links_both_range(0..p.len(), 20);
+            assert!(blocks == whole, "block {block}");
+            assert_eq!(p.related(5, 20, true), whole[5].1, "block {block}");
+        }
     }
 
     #[test]
