@@ -397,13 +397,13 @@ impl Profiles {
     /// The most related measures of measure `d`: other plans only unless
     /// `all_plans`; never `d` itself; best first.
     pub fn related(&self, d: usize, limit: usize, all_plans: bool) -> Vec<Link> {
-        let mut scratch = Scratch::new(self.len().min(self.block));
+        let mut scratch = self.scratch();
         let mut cands = self.candidates(d, &mut scratch);
         if !all_plans {
             cands.retain(|(o, _)| self.plan_of[*o as usize] != self.plan_of[d]);
         }
         let q = self.query(d);
-        let scored = self.score_all(&q, shortlist(cands));
+        let scored = self.score_all(&q, shortlist(cands, |&c| c));
         self.links(
             d,
             scored.into_iter().map(|(o, _, s)| (o, s)).collect(),
@@ -427,18 +427,20 @@ impl Profiles {
             .partition(|(o, _)| self.plan_of[*o as usize] == own);
         // the shortlist of all plans is within the shortlists of the two sides
         let q = self.query(d);
-        let score = |short: Vec<(u32, f32)>| self.score_all(&q, short);
-        let (others, mine) = (score(shortlist(others)), score(shortlist(mine)));
+        let score = |side: Vec<(u32, f32)>| self.score_all(&q, shortlist(side, |&c| c));
+        let (others, mine) = (score(others), score(mine));
         let exact = |x: &[(u32, f32, f32)]| x.iter().map(|&(o, _, s)| (o, s)).collect::<Vec<_>>();
         let other_links = self.links(d, exact(&others), limit);
         let mut all = others;
         all.extend(mine);
-        if all.len() > CANDIDATES {
-            all.select_nth_unstable_by(CANDIDATES - 1, |a, b| by_probe(&(a.0, a.1), &(b.0, b.1)));
-            all.truncate(CANDIDATES);
-        }
+        let all = shortlist(all, |&(o, p, _)| (o, p));
         let all_links = self.links(d, exact(&all), limit);
         (other_links, all_links)
+    }
+
+    /// An accumulator for [`Profiles::candidates`]: one block of positions.
+    fn scratch(&self) -> Scratch {
+        Scratch::new(self.len().min(self.block))
     }
 
     /// Every measure sharing a probed term with `d` (not `d` itself), with
@@ -628,7 +630,7 @@ impl Profiles {
         // one scratch per rayon job (a dense array of the corpus size each)
         positions
             .map_init(
-                || Scratch::new(self.len().min(self.block)),
+                || self.scratch(),
                 |scratch, d| self.related_both(d, limit, scratch),
             )
             .collect()
@@ -787,10 +789,11 @@ fn by_probe(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
     b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
-/// The [`CANDIDATES`] best candidates by probe score, in no particular order.
-fn shortlist(mut cands: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
+/// The [`CANDIDATES`] best of `cands` by their (position, probe score)
+/// `key`, in no particular order.
+fn shortlist<T>(mut cands: Vec<T>, key: impl Fn(&T) -> (u32, f32)) -> Vec<T> {
     if cands.len() > CANDIDATES {
-        cands.select_nth_unstable_by(CANDIDATES - 1, by_probe);
+        cands.select_nth_unstable_by(CANDIDATES - 1, |a, b| by_probe(&key(a), &key(b)));
         cands.truncate(CANDIDATES);
     }
     cands
@@ -884,11 +887,16 @@ mod tests {
             .clamp(0.0, 1.0)
     }
 
-    #[test]
-    fn table_scores_equal_merged_scores_on_the_real_documents() {
+    /// The profiles of the real documents (the bundled seeds).
+    fn seed_profiles() -> Profiles {
         let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/manifest.toml");
         let corpus = crate::ingest::import_manifest(&manifest).unwrap();
-        let p = Profiles::build(&corpus.measures);
+        Profiles::build(&corpus.measures)
+    }
+
+    #[test]
+    fn table_scores_equal_merged_scores_on_the_real_documents() {
+        let p = seed_profiles();
         assert_eq!(p.len(), 463);
         let mut linked = 0;
         for a in (0..p.len()).step_by(7) {
@@ -904,9 +912,7 @@ mod tests {
 
     #[test]
     fn candidates_summed_block_by_block_give_the_same_links() {
-        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/manifest.toml");
-        let corpus = crate::ingest::import_manifest(&manifest).unwrap();
-        let mut p = Profiles::build(&corpus.measures);
+        let mut p = seed_profiles();
         // the real documents fit one block: the whole corpus at once
         assert!(p.len() < p.block);
         let whole = p.links_both_range(0..p.len(), 20);
