@@ -64,7 +64,7 @@ for n in "${SIZES[@]}"; do
   fi
   line=$(grep '^indexed' "$d/index.log")
   idx_s=$(sed -n 's/.*(index \([0-9.]*\) s.*/\1/p' <<<"$line")
-  links_s=$(sed -n 's/.*related links \([0-9.]*\) s).*/\1/p' <<<"$line")
+  links_s=$(sed -n 's/.*related links \([0-9.]*\) s[:)].*/\1/p' <<<"$line")
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
   import_index=$(awk -v w="$wall" -v l="$links_s" 'BEGIN {printf "%.1f", w - l}')
   rate=$(awk -v n="$n" -v s="$import_index" 'BEGIN {printf "%.0f", n / s}')

@@ -122,7 +122,7 @@ pub fn run(manifest: &Path, scratch: &Path, rounds: usize) -> Result<BenchReport
     let mut report = run_existing(scratch, rounds)?;
     report.build_seconds = Some(build_seconds);
     report.index_seconds = Some(outcome.index_seconds);
-    report.links_seconds = Some(outcome.links_seconds);
+    report.links_seconds = Some(outcome.links.total());
     Ok(report)
 }
 

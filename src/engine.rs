@@ -135,7 +135,25 @@ pub struct BuildOutcome {
     pub measures: usize,
     pub generation: PathBuf,
     pub index_seconds: f64,
-    pub links_seconds: f64,
+    pub links: LinkTimes,
+}
+
+/// Where the time of the related links went (seconds; all zero when the
+/// build skipped them).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LinkTimes {
+    /// Analysing every measure into its term profile and the postings.
+    pub profiles: f64,
+    /// Finding and scoring the links of every measure.
+    pub linking: f64,
+    /// Writing them to the generation's links file.
+    pub writing: f64,
+}
+
+impl LinkTimes {
+    pub fn total(&self) -> f64 {
+        self.profiles + self.linking + self.writing
+    }
 }
 
 impl Engine {
@@ -160,14 +178,14 @@ impl Engine {
         with_links: bool,
     ) -> Result<BuildOutcome, EngineError> {
         let corpus = ingest::import_manifest(manifest)?;
-        let (generation, index_seconds, links_seconds) =
+        let (generation, index_seconds, links) =
             Self::build_from_with(&corpus.measures, root, progress, with_links)?;
         Ok(BuildOutcome {
             measures: corpus.measures.len(),
             reports: corpus.reports,
             generation,
             index_seconds,
-            links_seconds,
+            links,
         })
     }
 
@@ -176,7 +194,7 @@ impl Engine {
         measures: &[Measure],
         root: &Path,
         progress: &mut dyn FnMut(usize),
-    ) -> Result<(PathBuf, f64, f64), EngineError> {
+    ) -> Result<(PathBuf, f64, LinkTimes), EngineError> {
         Self::build_from_with(measures, root, progress, true)
     }
 
@@ -185,17 +203,15 @@ impl Engine {
         root: &Path,
         progress: &mut dyn FnMut(usize),
         with_links: bool,
-    ) -> Result<(PathBuf, f64, f64), EngineError> {
+    ) -> Result<(PathBuf, f64, LinkTimes), EngineError> {
         let started = std::time::Instant::now();
-        let mut links_seconds = 0.0;
+        let mut links = LinkTimes::default();
         let generation = index::build(root, measures, progress, &mut |dir| {
-            let t = std::time::Instant::now();
-            write_links(&dir.join(LINKS_FILE), measures, with_links)?;
-            links_seconds = t.elapsed().as_secs_f64();
+            links = write_links(&dir.join(LINKS_FILE), measures, with_links)?;
             Ok(())
         })?;
         let total = started.elapsed().as_secs_f64();
-        Ok((generation, total - links_seconds, links_seconds))
+        Ok((generation, total - links.total(), links))
     }
 
     /// Opens the live generation under `root`.
@@ -490,23 +506,24 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Related links of every measure (other plans and all plans).
+/// Related links of every measure (other plans and all plans), in link order.
 pub fn compute_links(measures: &[Measure]) -> Vec<StoredLinks> {
-    stored_links(&Profiles::build(measures), measures, 0..measures.len())
+    let profiles = Profiles::build(measures);
+    stored_links(&profiles, measures, &profiles.link_order())
 }
 
-/// The stored links of the measures in `range`.
+/// The stored links of the measures at `positions`, in that order.
 fn stored_links(
     profiles: &Profiles,
     measures: &[Measure],
-    range: std::ops::Range<usize>,
+    positions: &[usize],
 ) -> Vec<StoredLinks> {
-    let both = profiles.links_both_range(range.clone(), LINKS_KEPT);
-    measures[range]
+    let both = profiles.links_both_at(positions, LINKS_KEPT);
+    positions
         .iter()
         .zip(both)
-        .map(|(m, (other_plans, all_plans))| StoredLinks {
-            id: m.id.clone(),
+        .map(|(&d, (other_plans, all_plans))| StoredLinks {
+            id: measures[d].id.clone(),
             other_plans,
             all_plans,
         })
@@ -518,28 +535,37 @@ fn stored_links(
 const LINK_SLICE: usize = 16_384;
 
 /// Computes (unless `with_links` is false: an empty file) and writes the
-/// links of every measure, one slice of measures at a time.
-fn write_links(path: &Path, measures: &[Measure], with_links: bool) -> Result<(), IndexError> {
+/// links of every measure, one slice of measures at a time, in link order
+/// ([`Profiles::link_order`]; the file is read by id).
+fn write_links(
+    path: &Path,
+    measures: &[Measure],
+    with_links: bool,
+) -> Result<LinkTimes, IndexError> {
     let f = std::fs::File::create(path).map_err(|e| index::io_err(path, e))?;
     let mut w = std::io::BufWriter::new(f);
+    let mut times = LinkTimes::default();
     if with_links && !measures.is_empty() {
-        let started = std::time::Instant::now();
+        let t = std::time::Instant::now();
         let profiles = Profiles::build(measures);
-        tracing::info!(
-            measures = measures.len(),
-            seconds = started.elapsed().as_secs_f64(),
-            "related profiles built"
-        );
-        for start in (0..measures.len()).step_by(LINK_SLICE) {
-            let end = (start + LINK_SLICE).min(measures.len());
-            for l in stored_links(&profiles, measures, start..end) {
+        times.profiles = t.elapsed().as_secs_f64();
+        for slice in profiles.link_order().chunks(LINK_SLICE) {
+            let t = std::time::Instant::now();
+            let slice = stored_links(&profiles, measures, slice);
+            times.linking += t.elapsed().as_secs_f64();
+            let t = std::time::Instant::now();
+            for l in slice {
                 serde_json::to_writer(&mut w, &l)?;
                 w.write_all(b"\n").map_err(|e| index::io_err(path, e))?;
             }
+            times.writing += t.elapsed().as_secs_f64();
         }
     }
+    let t = std::time::Instant::now();
     w.flush().map_err(|e| index::io_err(path, e))?;
-    w.get_ref().sync_all().map_err(|e| index::io_err(path, e))
+    w.get_ref().sync_all().map_err(|e| index::io_err(path, e))?;
+    times.writing += t.elapsed().as_secs_f64();
+    Ok(times)
 }
 
 fn read_links(path: &Path, each: &mut dyn FnMut(StoredLinks)) -> Result<(), IndexError> {

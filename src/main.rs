@@ -286,12 +286,17 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             )?;
             bar.finish_and_clear();
             eprint!("{}", shisaku::ingest::render_reports(&outcome.reports));
+            let links = outcome.links;
             eprintln!(
-                "indexed {} measures into {} (index {:.2} s, related links {:.2} s)",
+                "indexed {} measures into {} (index {:.2} s, related links {:.2} s: \
+                 profiles {:.2} s, linking {:.2} s, writing {:.2} s)",
                 outcome.measures,
                 outcome.generation.display(),
                 outcome.index_seconds,
-                outcome.links_seconds
+                links.total(),
+                links.profiles,
+                links.linking,
+                links.writing,
             );
             if outcome.reports.iter().any(|r| r.error.is_some()) {
                 return Ok(ExitCode::from(2));

@@ -69,6 +69,14 @@ pub async fn reindex(
     let built = tokio::task::spawn_blocking(
         move || -> Result<(Engine, Vec<String>), crate::engine::EngineError> {
             let outcome = Engine::build(&manifest, &root, &mut |_| {})?;
+            let links = outcome.links;
+            tracing::info!(
+                index_seconds = outcome.index_seconds,
+                profiles_seconds = links.profiles,
+                linking_seconds = links.linking,
+                writing_seconds = links.writing,
+                "generation built"
+            );
             let failed = outcome
                 .reports
                 .iter()
