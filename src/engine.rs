@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
 use lru::LruCache;
+use rayon::prelude::*;
 use tantivy::DocAddress;
 
 mod links;
@@ -554,9 +555,17 @@ fn write_links(
             let slice = stored_links(&profiles, measures, slice);
             times.linking += t.elapsed().as_secs_f64();
             let t = std::time::Instant::now();
-            for l in slice {
-                serde_json::to_writer(&mut w, &l)?;
-                w.write_all(b"\n").map_err(|e| index::io_err(path, e))?;
+            // serialized on all cores, written in order
+            let lines = slice
+                .par_iter()
+                .map(|l| {
+                    let mut line = serde_json::to_vec(l)?;
+                    line.push(b'\n');
+                    Ok(line)
+                })
+                .collect::<Result<Vec<_>, serde_json::Error>>()?;
+            for line in lines {
+                w.write_all(&line).map_err(|e| index::io_err(path, e))?;
             }
             times.writing += t.elapsed().as_secs_f64();
         }
