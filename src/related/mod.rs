@@ -36,7 +36,8 @@
 //! measure's own terms sit in a small hash table (`table::TermTable`), so a
 //! candidate is scored in one pass over its terms. Measures are linked in
 //! [`Profiles::link_order`], grouped by their heaviest probed terms, so that
-//! one measure's candidates are mostly still in the cache for the next.
+//! one measure's postings and candidates are often still in the cache for
+//! the next.
 
 pub mod overlap;
 pub mod reuse;
@@ -623,11 +624,12 @@ impl Profiles {
         done.into_iter().map(|x| x.1).collect()
     }
 
-    /// Every position, in the order linking is fastest: measures whose two
-    /// heaviest probed terms are the same come one after the other, so they
-    /// read the same postings and mostly rescore the same candidates, whose
-    /// rows are then still in the cache (at a million measures the rows of
-    /// the corpus fill 8 GB; in position order nearly every one is a miss).
+    /// Every position, in the order measures are best linked: those whose
+    /// two heaviest probed terms are the same come one after the other, so
+    /// they read many of the same postings and rescore many of the same
+    /// candidates while those are still in the cache (in position order the
+    /// next measure's candidates lie anywhere in the corpus). Linking is
+    /// 10–15 % faster at 100,000 measures than in position order.
     pub fn link_order(&self) -> Vec<usize> {
         self.link_order_of(&(0..self.len()).collect::<Vec<_>>())
     }
