@@ -513,13 +513,14 @@ pub fn compute_links(measures: &[Measure]) -> Vec<StoredLinks> {
     stored_links(&profiles, measures, &profiles.link_order())
 }
 
-/// The stored links of the measures at `positions`, in that order.
+/// The stored links of the measures at `positions` (in link order), in that
+/// order.
 fn stored_links(
     profiles: &Profiles,
     measures: &[Measure],
     positions: &[usize],
 ) -> Vec<StoredLinks> {
-    let both = profiles.links_both_at(positions, LINKS_KEPT);
+    let both = profiles.links_both_in_order(positions, LINKS_KEPT);
     positions
         .iter()
         .zip(both)

@@ -607,21 +607,31 @@ impl Profiles {
     }
 
     /// Both link lists (other plans, all plans), `limit` each, of the
-    /// measures at `positions`, in that order, computed on all cores in one
-    /// pass over the postings per measure. They are computed in link order
-    /// (see [`Profiles::link_order`]), whatever the order given.
+    /// measures at `positions`, in that order. They are computed in link
+    /// order (see [`Profiles::link_order`]), whatever the order given.
     pub fn links_both_at(&self, positions: &[usize], limit: usize) -> Vec<BothLinks> {
-        // one scratch per rayon job (a block-sized array each)
-        let mut done: Vec<(usize, BothLinks)> = self
-            .link_order_of(positions)
-            .into_par_iter()
-            .map_init(
-                || self.scratch(),
-                |scratch, i| (i, self.related_both(positions[i], limit, scratch)),
-            )
+        let order = self.link_order_of(positions);
+        let ordered: Vec<usize> = order.iter().map(|&i| positions[i]).collect();
+        let mut done: Vec<(usize, BothLinks)> = order
+            .into_iter()
+            .zip(self.links_both_in_order(&ordered, limit))
             .collect();
         done.par_sort_unstable_by_key(|x| x.0);
         done.into_iter().map(|x| x.1).collect()
+    }
+
+    /// [`Profiles::links_both_at`] computed in the order given (for a caller
+    /// that already has the positions in link order), on all cores in one
+    /// pass over the postings per measure.
+    pub fn links_both_in_order(&self, positions: &[usize], limit: usize) -> Vec<BothLinks> {
+        // one scratch per rayon job (a block-sized array each)
+        positions
+            .par_iter()
+            .map_init(
+                || self.scratch(),
+                |scratch, &d| self.related_both(d, limit, scratch),
+            )
+            .collect()
     }
 
     /// Every position, in the order measures are best linked: those whose
