@@ -24,6 +24,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::routing::{get, post};
 use bytes::Bytes;
+use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -201,8 +202,13 @@ fn cors(origins: &[String]) -> Result<Option<CorsLayer>, String> {
 }
 
 /// The whole application.
+///
+/// The cross-cutting layers (request id, tracing, CORS, body limit) wrap the
+/// routes once, as a single stack around the inner router: `Router::layer`
+/// would wrap every route in each layer separately, and axum clones a route's
+/// boxed layers on every request (measured: see docs/PERFORMANCE.md).
 pub fn app(state: AppState) -> Result<Router, String> {
-    let api = Router::new()
+    let routes = Router::new()
         .route("/api/search", get(handlers::search))
         .route("/api/measures/{id}", get(handlers::measure))
         .route("/api/measures/{id}/related", get(handlers::related))
@@ -214,27 +220,28 @@ pub fn app(state: AppState) -> Result<Router, String> {
         .route("/healthz", get(handlers::healthz))
         .route("/readyz", get(handlers::readyz))
         .route("/api/admin/reindex", post(admin::reindex))
-        .route("/openapi.json", get(openapi::serve));
-    let mut router = api
+        .route("/openapi.json", get(openapi::serve))
         .merge(ui::routes())
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state.clone());
-    if let Some(c) = cors(&state.config.cors_origins)? {
-        router = router.layer(c);
-    }
-    Ok(router
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            let id = req
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-");
-            tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
-        }))
+    let stack = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid)))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
+            }),
+        )
+        .option_layer(cors(&state.config.cors_origins)?)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .service(routes);
+    Ok(Router::new().fallback_service(stack))
 }
 
 /// Computes the overlaps at the default threshold in the background, so the
