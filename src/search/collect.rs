@@ -4,11 +4,10 @@
 //! 熊本市 still shows how many hits 荒尾市 would add. Several values in one
 //! facet are OR; different facets are AND.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
@@ -20,117 +19,266 @@ pub struct RawHit {
     pub score: Score,
     pub address: DocAddress,
     pub order: u64,
-    pub dept: String,
+    /// The document's first department by name order: 0 = none, else 1 + its
+    /// place among the index's departments (only filled to sort by department).
+    pub dept: u32,
 }
 
 #[derive(Debug, Default)]
 pub struct Fruit {
     pub hits: Vec<RawHit>,
-    /// Counts per facet (index in [`FACETS`]).
-    pub counts: Vec<HashMap<String, u64>>,
+    /// Per facet (index in [`FACETS`]): each value with hits, and their number.
+    pub counts: Vec<Vec<(String, u64)>>,
 }
 
-/// A column of strings with its values by term ordinal.
-#[derive(Clone)]
-struct Strings {
-    column: StrColumn,
-    values: Arc<[String]>,
+/// Bits of a [`FacetRows`] entry that hold the value id; the bits above hold
+/// the facet (its index in [`FACETS`]).
+const ID_BITS: u32 = 28;
+const ID_MASK: u32 = (1 << ID_BITS) - 1;
+
+/// Every facet value of every document of a segment, a document's values
+/// side by side: document `d` has `entries[starts[d]..starts[d + 1]]`, each
+/// entry a facet and a value id (the value's place in [`ColumnCache`]'s
+/// sorted values of that facet, the same in every segment).
+///
+/// A search reads all nine facets of every matching document. From tantivy's
+/// columns that is nine lookups per document, each decoding a row index and
+/// bit-packed values, and counts by segment ordinal that must be merged by
+/// string (together about a third of a search at 100k measures); here it is
+/// one short run of memory and counts by id. Costs 4 bytes per document and
+/// 4 per facet value (about 60 MB at a million measures).
+struct FacetRows {
+    starts: Box<[u32]>,
+    entries: Box<[u32]>,
 }
 
-impl Strings {
-    fn open(column: StrColumn) -> tantivy::Result<Strings> {
-        let mut values = Vec::with_capacity(column.num_terms());
-        let mut stream = column.dictionary().stream()?;
-        while stream.advance() {
-            values.push(String::from_utf8_lossy(stream.key()).into_owned());
+impl FacetRows {
+    /// `columns[f]`: facet f's column in this segment and its ordinal → id map.
+    fn read(
+        columns: &[Option<(StrColumn, Vec<u32>)>],
+        max_doc: DocId,
+    ) -> tantivy::Result<FacetRows> {
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut entries = Vec::with_capacity(max_doc as usize * columns.len());
+        starts.push(0);
+        for doc in 0..max_doc {
+            for (f, col) in columns.iter().enumerate() {
+                if let Some((column, ids)) = col {
+                    let tag = (f as u32) << ID_BITS;
+                    entries.extend(
+                        column
+                            .term_ords(doc)
+                            .filter_map(|o| ids.get(o as usize))
+                            .map(|&id| tag | id),
+                    );
+                }
+            }
+            let end = u32::try_from(entries.len()).map_err(|_| {
+                tantivy::TantivyError::InvalidArgument(
+                    "a segment has more than 2^32 facet values".to_string(),
+                )
+            })?;
+            starts.push(end);
         }
-        Ok(Strings {
-            column,
-            values: values.into(),
+        Ok(FacetRows {
+            starts: starts.into(),
+            entries: entries.into(),
         })
     }
 
-    fn value(&self, ord: u64) -> Option<&String> {
-        self.values.get(ord as usize)
+    /// The entries of `doc` (none for a document outside the segment).
+    fn of(&self, doc: DocId) -> &[u32] {
+        let d = doc as usize;
+        match (self.starts.get(d), self.starts.get(d + 1)) {
+            (Some(&from), Some(&to)) => &self.entries[from as usize..to as usize],
+            _ => &[],
+        }
     }
 }
 
-/// The fast columns the collector reads in one segment, with the facet
-/// values by ordinal: opened once per open index instead of once per search
-/// (a generation never changes).
-#[derive(Clone)]
-pub struct SegmentColumns {
+/// An entry's facet (index in [`FACETS`]) and value id.
+fn split(entry: u32) -> (usize, usize) {
+    ((entry >> ID_BITS) as usize, (entry & ID_MASK) as usize)
+}
+
+/// What the collector reads of one segment, per document.
+struct SegmentColumns {
     segment: SegmentId,
-    facets: Vec<Option<Strings>>,
-    order: Column<u64>,
-    dept: Option<Strings>,
+    rows: FacetRows,
+    order: Box<[u64]>,
+    /// [`RawHit::dept`] of each document.
+    dept: Box<[u32]>,
 }
 
-impl SegmentColumns {
-    fn open(reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
-        let ff = reader.fast_fields();
-        let facets = FACETS
-            .iter()
-            .map(|f| {
-                ff.str(&Fields::facet_field_name(*f))?
-                    .map(Strings::open)
-                    .transpose()
-            })
-            .collect::<tantivy::Result<_>>()?;
-        Ok(SegmentColumns {
-            segment: reader.segment_id(),
-            facets,
-            order: ff.u64("order")?,
-            dept: ff.str("dept_key")?.map(Strings::open).transpose()?,
-        })
+/// The sorted values of a string column over every segment, and per segment
+/// the place of each of its term ordinals among them.
+struct Union {
+    values: Box<[String]>,
+    places: Vec<Vec<u32>>,
+}
+
+/// The [`Union`] of a column's values over every segment.
+fn union_values(columns: &[Option<StrColumn>]) -> tantivy::Result<Union> {
+    let mut per_segment = Vec::with_capacity(columns.len());
+    for column in columns {
+        let mut values = Vec::new();
+        if let Some(c) = column {
+            let mut stream = c.dictionary().stream()?;
+            while stream.advance() {
+                values.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+        }
+        per_segment.push(values);
     }
+    let mut all: Vec<String> = per_segment.iter().flatten().cloned().collect();
+    all.sort_unstable();
+    all.dedup();
+    if all.len() > ID_MASK as usize {
+        return Err(tantivy::TantivyError::InvalidArgument(format!(
+            "a facet has more than {ID_MASK} distinct values"
+        )));
+    }
+    let places = per_segment
+        .iter()
+        .map(|values| {
+            values
+                .iter()
+                .map(|v| all.binary_search(v).map_or(u32::MAX, |i| i as u32))
+                .collect()
+        })
+        .collect();
+    Ok(Union {
+        values: all.into(),
+        places,
+    })
 }
 
-/// [`SegmentColumns`] of every segment of an open index.
+/// The facet columns of every segment of an open index, read once when the
+/// index is opened (a generation never changes): every facet's values over the
+/// whole index, and per segment each document's value ids, order and
+/// department.
 #[derive(Default)]
-pub struct ColumnCache(Vec<SegmentColumns>);
+pub struct ColumnCache {
+    segments: Vec<Arc<SegmentColumns>>,
+    /// Per facet (index in [`FACETS`]): its values, sorted; a value's id is
+    /// its place here.
+    values: Vec<Box<[String]>>,
+}
 
 impl ColumnCache {
     pub fn open(searcher: &Searcher) -> tantivy::Result<ColumnCache> {
-        searcher
-            .segment_readers()
+        let readers = searcher.segment_readers();
+        let column = |r: &SegmentReader, name: &str| r.fast_fields().str(name);
+        let mut facet_columns = Vec::with_capacity(FACETS.len());
+        let mut values = Vec::with_capacity(FACETS.len());
+        let mut maps = Vec::with_capacity(FACETS.len());
+        for f in FACETS {
+            let name = Fields::facet_field_name(f);
+            let columns = readers
+                .iter()
+                .map(|r| column(r, &name))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            let union = union_values(&columns)?;
+            facet_columns.push(columns);
+            values.push(union.values);
+            maps.push(union.places);
+        }
+        let dept_columns = readers
             .iter()
-            .map(SegmentColumns::open)
-            .collect::<tantivy::Result<_>>()
-            .map(ColumnCache)
+            .map(|r| column(r, "dept_key"))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let dept_maps = union_values(&dept_columns)?.places;
+        let mut segments = Vec::with_capacity(readers.len());
+        for (s, reader) in readers.iter().enumerate() {
+            let max_doc = reader.max_doc();
+            let columns: Vec<Option<(StrColumn, Vec<u32>)>> = (0..FACETS.len())
+                .map(|f| {
+                    facet_columns[f][s]
+                        .clone()
+                        .map(|c| (c, std::mem::take(&mut maps[f][s])))
+                })
+                .collect();
+            let order = reader.fast_fields().u64("order")?;
+            let dept = match &dept_columns[s] {
+                Some(c) => (0..max_doc)
+                    .map(|d| {
+                        c.term_ords(d)
+                            .next()
+                            .and_then(|o| dept_maps[s].get(o as usize))
+                            .map_or(0, |&id| id.saturating_add(1))
+                    })
+                    .collect(),
+                None => vec![0; max_doc as usize].into(),
+            };
+            segments.push(Arc::new(SegmentColumns {
+                segment: reader.segment_id(),
+                rows: FacetRows::read(&columns, max_doc)?,
+                order: (0..max_doc)
+                    .map(|d| order.first(d).unwrap_or(u64::MAX))
+                    .collect(),
+                dept,
+            }));
+        }
+        Ok(ColumnCache { segments, values })
     }
 
-    /// The columns of segment `ord` (opened now if the cache does not have them).
-    fn get(&self, ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
-        match self.0.get(ord as usize) {
-            Some(c) if c.segment == reader.segment_id() => Ok(c.clone()),
-            _ => SegmentColumns::open(reader),
+    /// The columns of segment `ord`.
+    fn get(
+        &self,
+        ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Arc<SegmentColumns>> {
+        match self.segments.get(ord as usize) {
+            Some(c) if c.segment == reader.segment_id() => Ok(Arc::clone(c)),
+            // the reader is never reloaded: a generation's segments are fixed
+            _ => Err(tantivy::TantivyError::InternalError(format!(
+                "segment {} is not the one read when the index was opened",
+                reader.segment_id().short_uuid_string()
+            ))),
         }
+    }
+
+    /// The id of `value` in facet `f`.
+    fn id(&self, f: usize, value: &str) -> Option<usize> {
+        self.values
+            .get(f)?
+            .binary_search_by(|v| v.as_str().cmp(value))
+            .ok()
     }
 }
 
 pub struct FacetedCollector<'c> {
-    /// Selected values per facet (index in [`FACETS`]); empty = no filter.
-    pub filters: Vec<Vec<String>>,
-    /// Resolve each hit's department name (only needed to sort by department).
-    pub with_dept: bool,
+    /// Bit f set: facet f (index in [`FACETS`]) has a filter.
+    filtered: u16,
+    /// Per facet: None = no filter; Some(ok) = whether each value id satisfies it.
+    allowed: Arc<[Option<Box<[bool]>>]>,
+    /// Resolve each hit's department (only needed to sort by department).
+    with_dept: bool,
     columns: &'c ColumnCache,
 }
 
 impl<'c> FacetedCollector<'c> {
+    /// Several values in one facet are OR; different facets are AND.
     pub fn new(filters: &[(Facet, String)], with_dept: bool, columns: &'c ColumnCache) -> Self {
-        let mut by_facet = vec![Vec::new(); FACETS.len()];
+        let mut filtered = 0u16;
+        let mut allowed: Vec<Option<Box<[bool]>>> = vec![None; FACETS.len()];
         for (f, v) in filters {
             let i = FACETS
                 .iter()
                 .position(|x| x == f)
                 .expect("every facet is in FACETS");
-            if !by_facet[i].contains(v) {
-                by_facet[i].push(v.clone());
+            filtered |= 1 << i;
+            let ok = allowed[i].get_or_insert_with(|| {
+                vec![false; columns.values.get(i).map_or(0, |v| v.len())].into()
+            });
+            // a value the index does not hold matches nothing
+            if let Some(id) = columns.id(i, v) {
+                ok[id] = true;
             }
         }
         FacetedCollector {
-            filters: by_facet,
+            filtered,
+            allowed: allowed.into(),
             with_dept,
             columns,
         }
@@ -139,12 +287,19 @@ impl<'c> FacetedCollector<'c> {
 
 pub struct FacetedSegment {
     segment: SegmentOrdinal,
-    columns: SegmentColumns,
-    /// Per facet: None = no filter; Some(set) = ords that satisfy it here.
-    allowed: Vec<Option<HashSet<u64>>>,
-    counts: Vec<Vec<u64>>,
+    columns: Arc<SegmentColumns>,
+    filtered: u16,
+    allowed: Arc<[Option<Box<[bool]>>]>,
+    /// Per facet: hits per value id.
+    counts: Vec<Vec<u32>>,
     with_dept: bool,
-    hits: Vec<(Score, DocId, u64, u64)>,
+    hits: Vec<RawHit>,
+}
+
+/// What a segment collects: its hits and its counts per facet and value id.
+pub struct SegmentFruit {
+    hits: Vec<RawHit>,
+    counts: Vec<Vec<u32>>,
 }
 
 impl Collector for FacetedCollector<'_> {
@@ -156,30 +311,17 @@ impl Collector for FacetedCollector<'_> {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<FacetedSegment> {
-        let columns = self.columns.get(segment, reader)?;
-        let mut allowed = Vec::new();
-        let mut counts = Vec::new();
-        for (i, col) in columns.facets.iter().enumerate() {
-            counts.push(vec![0; col.as_ref().map(|c| c.values.len()).unwrap_or(0)]);
-            allowed.push(if self.filters[i].is_empty() {
-                None
-            } else {
-                let mut set = HashSet::new();
-                if let Some(c) = col {
-                    for v in &self.filters[i] {
-                        if let Some(ord) = c.column.dictionary().term_ord(v.as_bytes())? {
-                            set.insert(ord);
-                        }
-                    }
-                }
-                Some(set)
-            });
-        }
         Ok(FacetedSegment {
             segment,
-            columns,
-            allowed,
-            counts,
+            columns: self.columns.get(segment, reader)?,
+            filtered: self.filtered,
+            allowed: Arc::clone(&self.allowed),
+            counts: self
+                .columns
+                .values
+                .iter()
+                .map(|v| vec![0; v.len()])
+                .collect(),
             with_dept: self.with_dept,
             hits: Vec::new(),
         })
@@ -189,108 +331,95 @@ impl Collector for FacetedCollector<'_> {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
-        let mut out = Fruit {
-            hits: Vec::new(),
-            counts: vec![HashMap::new(); FACETS.len()],
-        };
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Fruit> {
+        let mut hits = Vec::with_capacity(fruits.iter().map(|f| f.hits.len()).sum());
+        let mut totals: Vec<Vec<u64>> = self
+            .columns
+            .values
+            .iter()
+            .map(|v| vec![0; v.len()])
+            .collect();
         for f in fruits {
-            out.hits.extend(f.hits);
-            for (i, c) in f.counts.into_iter().enumerate() {
-                for (k, n) in c {
-                    *out.counts[i].entry(k).or_default() += n;
+            hits.extend(f.hits);
+            for (total, counts) in totals.iter_mut().zip(f.counts) {
+                for (t, n) in total.iter_mut().zip(counts) {
+                    *t += u64::from(n);
                 }
             }
         }
-        Ok(out)
+        let counts = totals
+            .iter()
+            .zip(&self.columns.values)
+            .map(|(total, values)| {
+                total
+                    .iter()
+                    .zip(values.iter())
+                    .filter(|(n, _)| **n > 0)
+                    .map(|(&n, v)| (v.clone(), n))
+                    .collect()
+            })
+            .collect();
+        Ok(Fruit { hits, counts })
     }
 }
 
-impl FacetedSegment {
-    fn passes(&self, facet: usize, doc: DocId) -> bool {
-        match (&self.allowed[facet], &self.columns.facets[facet]) {
-            (None, _) => true,
-            (Some(_), None) => false,
-            (Some(set), Some(col)) => col.column.term_ords(doc).any(|o| set.contains(&o)),
-        }
-    }
-
-    fn count(&mut self, facet: usize, doc: DocId) {
-        if let Some(col) = &self.columns.facets[facet] {
-            for o in col.column.term_ords(doc) {
-                if let Some(c) = self.counts[facet].get_mut(o as usize) {
-                    *c += 1;
-                }
-            }
+/// Counts the values in `row` of the facets whose bit is set in `facets`.
+fn count(counts: &mut [Vec<u32>], row: &[u32], facets: u16) {
+    for &e in row {
+        let (f, id) = split(e);
+        if facets & (1 << f) != 0
+            && let Some(c) = counts.get_mut(f).and_then(|c| c.get_mut(id))
+        {
+            *c += 1;
         }
     }
 }
 
 impl SegmentCollector for FacetedSegment {
-    type Fruit = Fruit;
+    type Fruit = SegmentFruit;
 
+    /// Counts are disjunctive: a document that fails only facet f's filter
+    /// still counts for facet f's values.
     fn collect(&mut self, doc: DocId, score: Score) {
-        let mut failing = None;
-        let mut fails = 0;
-        for f in 0..FACETS.len() {
-            if !self.passes(f, doc) {
-                fails += 1;
-                failing = Some(f);
-                if fails > 1 {
-                    return;
+        let columns = &self.columns;
+        let row = columns.rows.of(doc);
+        let mut passed = 0u16;
+        if self.filtered != 0 {
+            for &e in row {
+                let (f, id) = split(e);
+                if let Some(Some(ok)) = self.allowed.get(f)
+                    && ok.get(id).copied().unwrap_or(false)
+                {
+                    passed |= 1 << f;
                 }
             }
         }
-        match failing {
-            None => {
-                for f in 0..FACETS.len() {
-                    self.count(f, doc);
-                }
-                let order = self.columns.order.first(doc).unwrap_or(u64::MAX);
-                let dept = match (&self.columns.dept, self.with_dept) {
-                    (Some(c), true) => c.column.term_ords(doc).next().unwrap_or(u64::MAX),
-                    _ => u64::MAX,
-                };
-                self.hits.push((score, doc, order, dept));
+        let failing = self.filtered & !passed;
+        match failing.count_ones() {
+            0 => {
+                count(&mut self.counts, row, u16::MAX);
+                let d = doc as usize;
+                self.hits.push(RawHit {
+                    score,
+                    address: DocAddress::new(self.segment, doc),
+                    order: columns.order.get(d).copied().unwrap_or(u64::MAX),
+                    dept: if self.with_dept {
+                        columns.dept.get(d).copied().unwrap_or(0)
+                    } else {
+                        0
+                    },
+                });
             }
             // passes every filter but this facet's own: counts for this facet only
-            Some(f) => self.count(f, doc),
+            1 => count(&mut self.counts, row, failing),
+            _ => {}
         }
     }
 
-    fn harvest(self) -> Fruit {
-        let counts = self
-            .columns
-            .facets
-            .iter()
-            .zip(&self.counts)
-            .map(|(col, counts)| {
-                let mut map = HashMap::new();
-                if let Some(col) = col {
-                    for (ord, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
-                        if let Some(v) = col.value(ord as u64) {
-                            map.insert(v.clone(), n);
-                        }
-                    }
-                }
-                map
-            })
-            .collect();
-        let dept = self.columns.dept.as_ref().filter(|_| self.with_dept);
-        let hits = self
-            .hits
-            .into_iter()
-            .map(|(score, doc, order, dept_ord)| RawHit {
-                score,
-                address: DocAddress::new(self.segment, doc),
-                order,
-                // an ord outside the dictionary reads as ""
-                dept: dept
-                    .and_then(|c| c.value(dept_ord))
-                    .cloned()
-                    .unwrap_or_default(),
-            })
-            .collect();
-        Fruit { hits, counts }
+    fn harvest(self) -> SegmentFruit {
+        SegmentFruit {
+            hits: self.hits,
+            counts: self.counts,
+        }
     }
 }
