@@ -47,6 +47,14 @@ pub(crate) fn io_err(path: &Path, e: impl std::fmt::Display) -> IndexError {
 
 const CURRENT: &str = "CURRENT";
 
+/// Documents from which an index's searches run their segments on every
+/// core. On the 463 seed measures that costs throughput under load (server
+/// CPU per uncached search 0.45-0.49 -> 0.53-0.82 ms, wrk at 2 and 64
+/// connections); at 100k measures it cuts a lone search's p50 by 15-20 %, at
+/// a million p50 38.6 -> 31.6 ms and p99 109.6 -> 80.5 ms on two cores
+/// (docs/PERFORMANCE.md, session 8).
+pub const PARALLEL_SEARCH_DOCS: u64 = 50_000;
+
 /// An open index: the tantivy index, its reader and the field handles.
 pub struct OpenIndex {
     pub index: Index,
@@ -69,8 +77,20 @@ impl OpenIndex {
         Self::from_index(index, gen_dir)
     }
 
-    fn from_index(index: Index, path: PathBuf) -> Result<OpenIndex, IndexError> {
+    fn from_index(mut index: Index, path: PathBuf) -> Result<OpenIndex, IndexError> {
         analysis::register(index.tokenizers());
+        // A large index searches its segments on every core. A small one does
+        // not: handing segments to other threads costs more CPU than the
+        // search itself (see PARALLEL_SEARCH_DOCS).
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let docs: u64 = index
+            .searchable_segment_metas()?
+            .iter()
+            .map(|s| u64::from(s.num_docs()))
+            .sum();
+        if cores > 1 && docs >= PARALLEL_SEARCH_DOCS {
+            index.set_multithread_executor(cores)?;
+        }
         let fields = Fields::from_schema(&index.schema()).map_err(|m| io_err(&path, m))?;
         let reader = index
             .reader_builder()
