@@ -18,6 +18,7 @@ mod schema;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use rayon::prelude::*;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
@@ -141,17 +142,25 @@ impl OpenIndex {
     /// Every stored record with its document address, in document order.
     pub fn all_records(&self) -> Result<Vec<(DocAddress, Measure)>, IndexError> {
         let searcher = self.reader.searcher();
-        let mut out = Vec::with_capacity(searcher.num_docs() as usize);
-        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-            let store = seg
-                .get_store_reader(64)
-                .map_err(|e| io_err(&self.path, e))?;
-            let alive = seg.alive_bitset();
-            let docs = (0..seg.max_doc()).filter(|&d| alive.is_none_or(|a| a.is_alive(d)));
-            for (doc_id, doc) in docs.zip(store.iter::<TantivyDocument>(alive)) {
-                out.push((DocAddress::new(ord as u32, doc_id), self.record(&doc?)?));
-            }
-        }
+        // segments are read on all cores
+        let segments = searcher
+            .segment_readers()
+            .par_iter()
+            .enumerate()
+            .map(|(ord, seg)| {
+                let store = seg
+                    .get_store_reader(64)
+                    .map_err(|e| io_err(&self.path, e))?;
+                let alive = seg.alive_bitset();
+                let docs = (0..seg.max_doc()).filter(|&d| alive.is_none_or(|a| a.is_alive(d)));
+                docs.zip(store.iter::<TantivyDocument>(alive))
+                    .map(|(doc_id, doc)| {
+                        Ok((DocAddress::new(ord as u32, doc_id), self.record(&doc?)?))
+                    })
+                    .collect::<Result<Vec<_>, IndexError>>()
+            })
+            .collect::<Result<Vec<_>, IndexError>>()?;
+        let mut out: Vec<(DocAddress, Measure)> = segments.into_iter().flatten().collect();
         out.sort_by(|(_, a), (_, b)| {
             (&a.source.file, a.source.line).cmp(&(&b.source.file, b.source.line))
         });
