@@ -19,8 +19,9 @@ pub struct RawHit {
     pub score: Score,
     pub address: DocAddress,
     pub order: u64,
-    /// The document's first department by name order: 0 = none, else 1 + its
-    /// place among the index's departments (only filled to sort by department).
+    /// Where the document's `dept_key` (its first listed department) falls in
+    /// name order among the index's keys, plus one; 0 when not asked for or the
+    /// index has no such column (only filled to sort by department).
     pub dept: u32,
 }
 
