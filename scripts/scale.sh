@@ -70,7 +70,9 @@ for n in "${SIZES[@]}"; do
   rate=$(awk -v n="$n" -v s="$import_index" 'BEGIN {printf "%.0f", n / s}')
   peak=$(awk '/Maximum resident/ {printf "%.0f", $6/1024}' "$d/index.log")
   gen=$(ls -d "$d"/index/gen-* | head -1)
-  links_mib=$(du -sm "$gen/related.jsonl" | cut -f1)
+  # related.links; related.jsonl in a generation built before it
+  links_file=$(ls "$gen"/related.links "$gen"/related.jsonl 2>/dev/null | head -1)
+  links_mib=$(du -sm "$links_file" | cut -f1)
   all_mib=$(du -sm "$gen" | cut -f1)
   index_mib=$((all_mib - links_mib))
   "$BIN" --index "$d/index" bench --no-build --rounds "$ROUNDS" --json >"$d/bench.json"

@@ -5,7 +5,7 @@
 //! after a rebuild the links are always those of the new records.
 
 use std::collections::HashMap;
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -15,7 +15,9 @@ use lru::LruCache;
 use rayon::prelude::*;
 use tantivy::DocAddress;
 
+mod linkfile;
 mod links;
+use linkfile::LinkWriter;
 use links::LinkTable;
 
 use serde::{Deserialize, Serialize};
@@ -31,7 +33,9 @@ use crate::search::{self, SearchError, SearchRequest, SearchResponse};
 
 /// Links kept per measure in a generation (the API's largest `limit`).
 pub const LINKS_KEPT: usize = 20;
-const LINKS_FILE: &str = "related.jsonl";
+/// The links file of generations built before [`linkfile`] (JSON lines of
+/// [`StoredLinks`]); still read when a generation has no `related.links`.
+const JSON_LINKS_FILE: &str = "related.jsonl";
 
 /// Errors of engine operations.
 #[derive(Debug, thiserror::Error)]
@@ -208,7 +212,7 @@ impl Engine {
         let started = std::time::Instant::now();
         let mut links = LinkTimes::default();
         let generation = index::build(root, measures, progress, &mut |dir| {
-            links = write_links(&dir.join(LINKS_FILE), measures, with_links)?;
+            links = write_links(&dir.join(linkfile::FILE), measures, with_links)?;
             Ok(())
         })?;
         let total = started.elapsed().as_secs_f64();
@@ -219,11 +223,17 @@ impl Engine {
     pub fn open(root: &Path) -> Result<Engine, EngineError> {
         let index = OpenIndex::open(root)?;
         let records = index.all_records()?;
-        let path = index.path.join(LINKS_FILE);
+        let path = index.path.join(linkfile::FILE);
+        let json = index.path.join(JSON_LINKS_FILE);
         let mut engine = Self::assemble(index, records, Vec::new());
-        // streamed into the compact table: the string form of every link is
-        // never held at once
-        read_links(&path, &mut |l| engine.store_links(l))?;
+        if !path.exists() && json.exists() {
+            // a generation built before the binary links file: streamed
+            // into the compact table, the string form of every link never
+            // held at once
+            read_links(&json, &mut |l| engine.store_links(l))?;
+        } else {
+            engine.links = linkfile::read(&path, &engine.positions, engine.measures.len())?;
+        }
         Ok(engine)
     }
 
@@ -536,16 +546,16 @@ fn stored_links(
 /// never all in memory at once.
 const LINK_SLICE: usize = 16_384;
 
-/// Computes (unless `with_links` is false: an empty file) and writes the
-/// links of every measure, one slice of measures at a time, in link order
-/// ([`Profiles::link_order`]; the file is read by id).
+/// Computes (unless `with_links` is false: a file without entries) and
+/// writes the links of every measure, one slice of measures at a time, in
+/// link order ([`Profiles::link_order`]).
 fn write_links(
     path: &Path,
     measures: &[Measure],
     with_links: bool,
 ) -> Result<LinkTimes, IndexError> {
-    let f = std::fs::File::create(path).map_err(|e| index::io_err(path, e))?;
-    let mut w = std::io::BufWriter::new(f);
+    let ids: Vec<&str> = measures.iter().map(|m| m.id.as_str()).collect();
+    let mut w = LinkWriter::create(path, &ids)?;
     let mut times = LinkTimes::default();
     if with_links && !measures.is_empty() {
         let t = std::time::Instant::now();
@@ -556,32 +566,21 @@ fn write_links(
             let slice = stored_links(&profiles, measures, slice);
             times.linking += t.elapsed().as_secs_f64();
             let t = std::time::Instant::now();
-            // serialized on all cores, written in order
-            let lines = slice
-                .par_iter()
-                .map(|l| {
-                    let mut line = serde_json::to_vec(l)?;
-                    line.push(b'\n');
-                    Ok(line)
-                })
-                .collect::<Result<Vec<_>, serde_json::Error>>()?;
-            for line in lines {
-                w.write_all(&line).map_err(|e| index::io_err(path, e))?;
-            }
+            w.write(&slice)?;
             times.writing += t.elapsed().as_secs_f64();
         }
     }
     let t = std::time::Instant::now();
-    w.flush().map_err(|e| index::io_err(path, e))?;
-    w.get_ref().sync_all().map_err(|e| index::io_err(path, e))?;
+    w.finish()?;
     times.writing += t.elapsed().as_secs_f64();
     Ok(times)
 }
 
-/// Lines of the links file parsed together, on all cores.
+/// Lines of a JSON links file parsed together, on all cores.
 const READ_CHUNK: usize = 8192;
 
-/// Reads the links file, handing its entries to `each` in file order. Lines
+/// Reads a JSON links file (generations built before [`linkfile`]),
+/// handing its entries to `each` in file order. Lines
 /// are parsed a chunk at a time on all cores (parsing is most of opening a
 /// large index).
 fn read_links(path: &Path, each: &mut dyn FnMut(StoredLinks)) -> Result<(), IndexError> {
@@ -629,7 +628,7 @@ mod tests {
     #[test]
     fn links_file_is_read_in_order_and_bad_lines_are_named() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(LINKS_FILE);
+        let path = dir.path().join(JSON_LINKS_FILE);
         let n = READ_CHUNK * 2 + 3;
         let mut text: String = (0..n)
             .map(|i| entry(&format!("m{i}"), "x") + "\n")
@@ -658,6 +657,9 @@ mod tests {
         );
         std::fs::write(&path, bad).unwrap();
         let err = read_links(&path, &mut |_| {}).unwrap_err().to_string();
-        assert!(err.contains(LINKS_FILE) && err.contains("line 4"), "{err}");
+        assert!(
+            err.contains(JSON_LINKS_FILE) && err.contains("line 4"),
+            "{err}"
+        );
     }
 }

@@ -234,3 +234,35 @@ fn the_candidate_search_finds_what_exhaustive_scoring_finds() {
         exact.recall_at_20
     );
 }
+
+/// A generation built on disk gives back, through its links file, exactly
+/// the links computed in memory: every measure, both lists, ids, scores and
+/// shared terms in order; and the overlap report is the same.
+#[test]
+fn links_read_from_a_built_generation_equal_the_computed_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let measures = &common::corpus().measures;
+    Engine::build_from(measures, dir.path(), &mut |_| {}).unwrap();
+    let opened = Engine::open(dir.path()).unwrap();
+    let computed = engine();
+    let mut links = 0;
+    for m in measures {
+        for all_plans in [false, true] {
+            let a = opened.related(&m.id, 20, all_plans).unwrap().related;
+            let b = computed.related(&m.id, 20, all_plans).unwrap().related;
+            let key = |r: &Vec<shisaku::engine::RelatedMeasure>| {
+                r.iter()
+                    .map(|x| (x.id.clone(), x.score.to_bits(), x.shared_terms.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(key(&a), key(&b), "{} (all plans: {all_plans})", m.id);
+            links += a.len();
+        }
+    }
+    assert!(links > 5 * measures.len(), "{links} links");
+    let report = |e: &Engine| {
+        let o = e.overlaps(None).unwrap();
+        serde_json::to_string(&e.overlap_report(&o, overlap::ReportWindow::ALL)).unwrap()
+    };
+    assert_eq!(report(&opened), report(computed));
+}

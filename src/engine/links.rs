@@ -1,10 +1,12 @@
 //! The related links of a generation as the engine holds them in memory:
-//! measure positions, scores and numbered shared terms instead of the id and
-//! term strings of `related.jsonl`. With strings (an id and five terms per
-//! link, 40 links per measure) the links were most of a large server's
-//! memory, about 15 KB per measure; this form takes about 1.5 KB. The file
-//! format is unchanged, and [`LinkTable::links`] gives back exactly the
-//! stored [`Link`]s.
+//! measure positions, scores and numbered shared terms instead of id and
+//! term strings. With strings (an id and five terms per link, 40 links per
+//! measure) the links were most of a large server's memory, about 15 KB per
+//! measure; this form takes about 1.5 KB. The table is filled from the
+//! links file ([`super::linkfile`]) or, for a generation of the older JSON
+//! form and for engines built in memory, entry by entry
+//! ([`LinkTable::set`]); [`LinkTable::links`] gives back exactly the stored
+//! [`Link`]s.
 
 use std::collections::HashMap;
 
@@ -15,31 +17,40 @@ use crate::related::overlap::{LinkGraph, SharedTerms};
 /// One link. `target` is a measure position, or — for a link to an id the
 /// generation does not hold — `positions + k` for the k-th such id.
 #[derive(Debug, Clone, Copy)]
-struct CompactLink {
-    target: u32,
-    score: f32,
+pub(super) struct CompactLink {
+    pub target: u32,
+    pub score: f32,
     /// Range of this link's shared terms in [`CompactList::terms`].
-    terms_from: u32,
-    terms_to: u32,
+    pub terms_from: u32,
+    pub terms_to: u32,
 }
 
 #[derive(Debug, Default)]
-struct CompactList {
+pub(super) struct CompactList {
     links: Box<[CompactLink]>,
     terms: Box<[u32]>,
 }
 
 impl CompactList {
+    /// A list of `links` whose term ranges index `terms`.
+    pub fn new(links: Vec<CompactLink>, terms: Vec<u32>) -> CompactList {
+        CompactList {
+            links: links.into_boxed_slice(),
+            terms: terms.into_boxed_slice(),
+        }
+    }
+
     /// The shared-term numbers of `l`, one of this list's links.
     fn terms_of(&self, l: &CompactLink) -> &[u32] {
         &self.terms[l.terms_from as usize..l.terms_to as usize]
     }
 }
 
+/// The two link lists of one measure.
 #[derive(Debug, Default)]
-struct Slot {
-    other_plans: CompactList,
-    all_plans: CompactList,
+pub(super) struct Slot {
+    pub other_plans: CompactList,
+    pub all_plans: CompactList,
 }
 
 /// The links of every measure, by measure position.
@@ -61,6 +72,25 @@ impl LinkTable {
             slots: (0..measures).map(|_| Slot::default()).collect(),
             measures: measures as u32,
             ..LinkTable::default()
+        }
+    }
+
+    /// The table of `slots` (by measure position) for `measures` measures;
+    /// targets at or above `measures` index `dangling`, term numbers index
+    /// `terms`.
+    pub fn from_parts(
+        slots: Vec<Slot>,
+        measures: usize,
+        dangling: Vec<String>,
+        terms: Vec<String>,
+    ) -> LinkTable {
+        LinkTable {
+            slots,
+            measures: measures as u32,
+            dangling_ids: dangling.iter().cloned().zip(measures as u32..).collect(),
+            dangling,
+            term_ids: terms.iter().cloned().zip(0..).collect(),
+            terms,
         }
     }
 
@@ -174,7 +204,7 @@ impl CompactRef<'_> {
 
     /// The link as stored, with `ids` the measure ids by position.
     #[cfg(test)]
-    fn to_link(&self, ids: &[&str]) -> Link {
+    pub(super) fn to_link(&self, ids: &[&str]) -> Link {
         let id = match self.target.checked_sub(self.table.measures) {
             Some(k) => self.table.dangling[k as usize].clone(),
             None => ids[self.target as usize].to_string(),
