@@ -11,6 +11,9 @@
 //! other connections.
 //!
 //! SIGINT/SIGTERM stop every accept loop; requests in flight finish first.
+//!
+//! On a system without `SO_REUSEPORT` (not Unix) the server runs one worker
+//! whatever was asked, and logs a warning; only Linux is built and tested.
 
 use std::net::SocketAddr;
 use std::thread::JoinHandle;
@@ -34,6 +37,17 @@ impl Listeners {
     pub fn bind(addr: SocketAddr, workers: usize) -> std::io::Result<Listeners> {
         let workers = if workers == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            workers
+        };
+        // without SO_REUSEPORT a second socket cannot bind the address
+        #[cfg(not(unix))]
+        let workers = if workers > 1 {
+            tracing::warn!(
+                workers,
+                "this system has no SO_REUSEPORT: serving with one HTTP worker"
+            );
+            1
         } else {
             workers
         };
