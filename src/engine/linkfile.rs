@@ -403,16 +403,9 @@ fn count(n: usize, path: &Path, what: &str) -> Result<u32, IndexError> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::links::link;
     use super::*;
     use crate::related::Link;
-
-    fn link(id: &str, score: f32, terms: &[&str]) -> Link {
-        Link {
-            id: id.into(),
-            score,
-            shared_terms: terms.iter().map(|t| t.to_string()).collect(),
-        }
-    }
 
     fn entry(id: &str, other: Vec<Link>, all: Vec<Link>) -> StoredLinks {
         StoredLinks {

@@ -217,17 +217,19 @@ impl CompactRef<'_> {
     }
 }
 
+/// A link to `id` (tests of the table and of the links file).
+#[cfg(test)]
+pub(super) fn link(id: &str, score: f32, terms: &[&str]) -> Link {
+    Link {
+        id: id.into(),
+        score,
+        shared_terms: terms.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn link(id: &str, score: f32, terms: &[&str]) -> Link {
-        Link {
-            id: id.into(),
-            score,
-            shared_terms: terms.iter().map(|t| t.to_string()).collect(),
-        }
-    }
 
     #[test]
     fn gives_back_the_stored_links() {
