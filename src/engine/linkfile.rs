@@ -184,9 +184,18 @@ pub(super) fn read(
         inner: BufReader::with_capacity(1 << 20, f),
         at: 0,
     };
-    if r.bytes(MAGIC.len())? != MAGIC {
-        return Err(io_err(path, "not a shisaku links file (bad magic)"));
+    let mut magic = Vec::new();
+    (&mut r.inner)
+        .take(MAGIC.len() as u64)
+        .read_to_end(&mut magic)
+        .map_err(|e| io_err(path, e))?;
+    if magic != MAGIC {
+        return Err(io_err(
+            path,
+            "not a shisaku links file (it does not begin with \"SHISAKU-LINKS\")",
+        ));
     }
+    r.at = MAGIC.len() as u64;
     let version = r.u32()?;
     if version != VERSION {
         return Err(io_err(
@@ -521,6 +530,10 @@ mod tests {
             err.contains(&format!("entry at byte {at}")) && err.contains("measure 9"),
             "{err}"
         );
+
+        std::fs::write(&path, b"garbage").unwrap();
+        let err = read(&path, &positions, 3).unwrap_err().to_string();
+        assert!(err.contains("not a shisaku links file"), "{err}");
 
         let mut old = good.clone();
         old[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&7u32.to_le_bytes());
