@@ -27,7 +27,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -97,8 +97,8 @@ impl<'a> LinkWriter<'a> {
             .collect::<Result<Vec<_>, String>>()
             .map_err(|e| io_err(&self.path, e))?;
         for (mut bytes, terms) in encoded {
-            // the entry's term slots hold its own term indices: give them
-            // the file's numbers
+            // the entry's term slots are placeholders: fill in the file's
+            // term numbers, given in order of first use
             for (slot, term) in terms {
                 let next = self.term_list.len() as u32;
                 let n = *self.terms.entry(term).or_insert_with_key(|t| {
@@ -130,7 +130,6 @@ impl<'a> LinkWriter<'a> {
         tail.extend_from_slice(END);
         self.w.write_all(&tail).map_err(|e| io_err(&path, e))?;
         let mut f = self.w.into_inner().map_err(|e| io_err(&path, e.error()))?;
-        use std::io::Seek;
         f.seek(std::io::SeekFrom::Start(self.count_at))
             .and_then(|_| f.write_all(&self.entries.to_le_bytes()))
             .and_then(|()| f.sync_all())
