@@ -297,6 +297,10 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Box<dyn std::error::
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    // written through, not print!: a closed pipe is then an error that
+    // `main` ends quietly on, where print! would panic (not locked: each
+    // write takes the lock, so no other thread could ever wait on it)
+    let mut out = std::io::stdout();
     match cli.command {
         Command::Index { no_links } => {
             let bar = progress_bar();
@@ -381,7 +385,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             if args.json {
                 print_json(&res)?;
             } else {
-                print!("{}", search::render_text(&res));
+                write!(out, "{}", search::render_text(&res))?;
             }
         }
         Command::Related {
@@ -395,9 +399,10 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             if json {
                 print_json(&res)?;
             } else {
-                println!("{}  [{}]", res.title, res.id);
+                writeln!(out, "{}  [{}]", res.title, res.id)?;
                 for r in &res.related {
-                    println!(
+                    writeln!(
+                        out,
                         "  {:.3}  {}  ／ {}  ({})  出典: {}:{}",
                         r.score,
                         r.title,
@@ -405,7 +410,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                         r.shared_terms.join(" "),
                         r.source.file,
                         r.source.line
-                    );
+                    )?;
                 }
             }
         }
@@ -441,9 +446,10 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 print_json(&res)?;
             } else {
                 for s in &res.sentences {
-                    println!("▶ {}", s.sentence);
+                    writeln!(out, "▶ {}", s.sentence)?;
                     for m in &s.matches {
-                        println!(
+                        writeln!(
+                            out,
                             "  {:.3}  {}  ／ {} {}:{}\n        {}",
                             m.score,
                             m.title,
@@ -451,7 +457,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                             m.file,
                             m.line,
                             m.html.replace("<mark>", "[").replace("</mark>", "]")
-                        );
+                        )?;
                     }
                 }
             }
@@ -479,19 +485,21 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             if json {
                 print_json(&r)?;
             } else {
-                println!("measures            {}", r.measures);
-                println!("import              {:.2} s", r.import_seconds);
-                println!("profiles            {:.2} s", r.profile_seconds);
-                println!(
+                writeln!(out, "measures            {}", r.measures)?;
+                writeln!(out, "import              {:.2} s", r.import_seconds)?;
+                writeln!(out, "profiles            {:.2} s", r.profile_seconds)?;
+                writeln!(
+                    out,
                     "links of {} measures {:.2} s ({:.3} ms per measure)",
                     r.sample, r.link_seconds, r.link_ms_per_measure
-                );
-                println!("projected, all      {:.1} s", r.projected_seconds);
+                )?;
+                writeln!(out, "projected, all      {:.1} s", r.projected_seconds)?;
                 if let Some(e) = &r.exact {
-                    println!(
+                    writeln!(
+                        out,
                         "against exhaustive scoring ({} measures, {:.1} s): recall@5 {:.3}  recall@20 {:.3}",
                         e.measures, e.seconds, e.recall_at_5, e.recall_at_20
-                    );
+                    )?;
                 }
             }
         }
@@ -515,27 +523,33 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             if json {
                 print_json(&report)?;
             } else {
-                println!("measures            {}", report.measures);
+                writeln!(out, "measures            {}", report.measures)?;
                 if let (Some(build), Some(index), Some(links)) = (
                     report.build_seconds,
                     report.index_seconds,
                     report.links_seconds,
                 ) {
-                    println!("build (import+index+links) {build:.2} s");
-                    println!("  index             {index:.2} s");
-                    println!("  related links     {links:.2} s");
+                    writeln!(out, "build (import+index+links) {build:.2} s")?;
+                    writeln!(out, "  index             {index:.2} s")?;
+                    writeln!(out, "  related links     {links:.2} s")?;
                 }
-                println!("open (records+links) {:.2} s", report.open_seconds);
-                println!(
+                writeln!(out, "open (records+links) {:.2} s", report.open_seconds)?;
+                writeln!(
+                    out,
                     "overlap report      {:.3} s ({} pairs, {} clusters; first page)",
                     report.overlap_seconds, report.overlap_pairs, report.overlap_clusters
-                );
-                println!("  every pair as CSV {:.3} s", report.overlap_csv_seconds);
+                )?;
+                writeln!(
+                    out,
+                    "  every pair as CSV {:.3} s",
+                    report.overlap_csv_seconds
+                )?;
                 let s = &report.search;
-                println!(
+                writeln!(
+                    out,
                     "search ({} queries) p50 {:.2} ms  p99 {:.2} ms  mean {:.2} ms  max {:.2} ms",
                     s.queries, s.p50_ms, s.p99_ms, s.mean_ms, s.max_ms
-                );
+                )?;
             }
         }
         Command::Synth {
@@ -560,17 +574,17 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             };
             let tokens = shisaku::analysis::Analyzer::shared().analyze(&text);
             if json {
-                println!("{}", serde_json::to_string_pretty(&tokens)?);
+                writeln!(out, "{}", serde_json::to_string_pretty(&tokens)?)?;
             } else {
-                print!("{}", shisaku::analysis::render_tokens(&tokens));
+                write!(out, "{}", shisaku::analysis::render_tokens(&tokens))?;
             }
         }
         Command::Report { json } => {
             let corpus = shisaku::ingest::import_manifest(&cli.manifest)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&corpus.reports)?);
+                writeln!(out, "{}", serde_json::to_string_pretty(&corpus.reports)?)?;
             } else {
-                print!("{}", shisaku::ingest::render_reports(&corpus.reports));
+                write!(out, "{}", shisaku::ingest::render_reports(&corpus.reports))?;
             }
         }
     }
