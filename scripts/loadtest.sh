@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# Load test of GET /api/search with wrk (Debian package `wrk`).
+# Load test of GET /api/search with wrk (Debian package `wrk`), and of
+# Groonga 13 (Debian package `groonga-bin`) answering the same questions.
 #
-# Rotates through the fixed list of realistic queries in scripts/loadtest.lua
-# (facets and snippets are always on in /api/search) and reports requests/s
-# and p50/p90/p99 latency at each connection count, with keep-alive and with
-# `Connection: close`, for the server's response cache on ("cached") and off
-# ("uncached": the server is started with SHISAKU_SEARCH_CACHE=0, so every
-# request runs the full search — the honest engine number).
+# Rotates through the fixed list of realistic queries in
+# scripts/loadtest-queries.tsv (facets and snippets are always on in
+# /api/search) and reports requests/s and p50/p90/p99 latency at each
+# connection count, with keep-alive and with `Connection: close`, for each mode:
+#   cached            shisaku as shipped (its response cache on)
+#   uncached          shisaku with SHISAKU_SEARCH_CACHE=0: every request runs
+#                     the full search (the honest engine number)
+#   groonga           Groonga's HTTP server over the same measures
+#                     (scripts/groonga_load.py), the same queries as selects
+#                     with drilldowns on the nine facets and highlighted
+#                     snippets (scripts/loadtest_paths.py); its query cache on,
+#                     as shipped
+#   groonga-uncached  the same with cache=no on every select
+# Modes run in the order given, so `--modes "cached groonga cached groonga"`
+# alternates the two servers under the same conditions.
 #
 #   scripts/loadtest.sh                          # starts target/release/shisaku serve on 127.0.0.1:18080
 #   scripts/loadtest.sh --manifest target/synth/100k/manifest.toml --index target/synth/100k/index
@@ -22,7 +32,8 @@
 #   --duration D        wrk duration per run [10s]   --warmup D  [3s]
 #   --connections "N…"  [2 64]
 #   --threads N         wrk threads [2]
-#   --modes "…"         cache modes for a started server [cached uncached]
+#   --modes "…"         servers to start and measure, in order [cached uncached]
+#   --groonga-threads N Groonga's --max-threads [2, its default]
 #   --out DIR           raw wrk output and the summary [target/loadtest]
 #
 # The client (wrk) and the server share the machine: on a 2-core host the
@@ -42,6 +53,7 @@ WARMUP=3s
 CONNS="2 64"
 THREADS=2
 MODES="cached uncached"
+GROONGA_THREADS=2
 OUT=target/loadtest
 
 while [ $# -gt 0 ]; do
@@ -56,6 +68,7 @@ while [ $# -gt 0 ]; do
     --connections) CONNS="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
     --modes) MODES="$2"; shift 2 ;;
+    --groonga-threads) GROONGA_THREADS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -66,7 +79,17 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 LUA="$HERE/loadtest.lua"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl is not installed" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "python3 is not installed" >&2; exit 1; }
+case " $MODES " in
+  *" groonga"*) command -v groonga >/dev/null ||
+    { echo "groonga is not installed (apt-get install -y groonga-bin)" >&2; exit 1; } ;;
+esac
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+# the request paths of each server, made from the one list of queries
+python3 "$HERE/loadtest_paths.py" shisaku <"$HERE/loadtest-queries.tsv" >"$OUT/paths-shisaku.txt"
+python3 "$HERE/loadtest_paths.py" groonga <"$HERE/loadtest-queries.tsv" >"$OUT/paths-groonga.txt"
+python3 "$HERE/loadtest_paths.py" groonga --no-cache <"$HERE/loadtest-queries.tsv" >"$OUT/paths-groonga-uncached.txt"
 SUMMARY="$OUT/summary.md"
 rm -f "$OUT/rss.txt"
 
@@ -81,6 +104,19 @@ stop_server() {
 }
 trap stop_server EXIT
 
+wait_ready() { # $1 = URL that answers 200 once the server is ready
+  # building a large index first can take a while
+  for _ in $(seq 1 36000); do
+    if curl -fs "$1" >/dev/null 2>&1; then
+      return
+    fi
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited; see $OUT/server.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "server not ready after 1 h" >&2
+  exit 1
+}
+
 start_server() { # $1 = cache entries (empty = default)
   local cache="$1"
   [ -x "$BIN" ] || { echo "no binary at $BIN (cargo build --release)" >&2; exit 1; }
@@ -94,16 +130,32 @@ start_server() { # $1 = cache entries (empty = default)
   fi
   SERVER_PID=$!
   STARTED_URL="http://127.0.0.1:$PORT"
-  # building a large index first can take a while
-  for _ in $(seq 1 36000); do
-    if curl -fs "$STARTED_URL/readyz" >/dev/null 2>&1; then
-      return
+  wait_ready "$STARTED_URL/readyz"
+}
+
+# Groonga's database of the manifest's measures, built once per run of this
+# script (from `shisaku export`, so both servers hold the same records).
+GROONGA_DB=""
+start_groonga() {
+  [ -x "$BIN" ] || { echo "no binary at $BIN (cargo build --release)" >&2; exit 1; }
+  if [ -z "$GROONGA_DB" ]; then
+    GROONGA_DB="$OUT/groonga-db/shisaku"
+    rm -rf "$OUT/groonga-db"
+    mkdir -p "$OUT/groonga-db"
+    echo "building the Groonga database $GROONGA_DB" >&2
+    "$BIN" --manifest "$MANIFEST" export | python3 "$HERE/groonga_load.py" >"$OUT/groonga-load.grn"
+    groonga -n "$GROONGA_DB" <"$OUT/groonga-load.grn" >"$OUT/groonga-load.log"
+    if grep -v '^\[\[0,' "$OUT/groonga-load.log" | grep -q .; then
+      echo "Groonga refused a command while loading; see $OUT/groonga-load.log" >&2
+      exit 1
     fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited; see $OUT/server.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "server not ready after 1 h" >&2
-  exit 1
+  fi
+  echo "starting groonga on 127.0.0.1:$PORT ($GROONGA_THREADS threads)" >&2
+  groonga -s --protocol http --bind-address 127.0.0.1 -p "$PORT" \
+    --max-threads "$GROONGA_THREADS" "$GROONGA_DB" >"$OUT/server.log" 2>&1 &
+  SERVER_PID=$!
+  STARTED_URL="http://127.0.0.1:$PORT"
+  wait_ready "$STARTED_URL/d/status"
 }
 
 rss() { # VmRSS and VmHWM of the started server, in MiB
@@ -132,8 +184,8 @@ drain_time_wait() {
   done
 }
 
-run_wrk() { # $1 mode label, $2 url, $3 connections, $4 keepalive|close
-  local label="$1" url="$2" c="$3" conn="$4" t="$THREADS"
+run_wrk() { # $1 mode label, $2 url, $3 connections, $4 keepalive|close, $5 paths file
+  local label="$1" url="$2" c="$3" conn="$4" paths="$5" t="$THREADS"
   [ "$t" -gt "$c" ] && t="$c"
   local hdr=()
   [ "$conn" = close ] && hdr=(-H "Connection: close")
@@ -142,7 +194,7 @@ run_wrk() { # $1 mode label, $2 url, $3 connections, $4 keepalive|close
   drain_time_wait
   load=$(loadavg)
   cpu0=$(cpu_ticks)
-  wrk -t"$t" -c"$c" -d"$DURATION" --latency "${hdr[@]}" -s "$LUA" "$url" >"$raw" 2>&1 || true
+  LOADTEST_PATHS="$paths" wrk -t"$t" -c"$c" -d"$DURATION" --latency "${hdr[@]}" -s "$LUA" "$url" >"$raw" 2>&1 || true
   cpu1=$(cpu_ticks)
   local line
   line=$(grep '^RESULT' "$raw" || echo "RESULT requests=0")
@@ -162,13 +214,13 @@ run_wrk() { # $1 mode label, $2 url, $3 connections, $4 keepalive|close
     "$(get max_ms)" "$errors" "$cpu" "$load" | tee -a "$SUMMARY"
 }
 
-measure() { # $1 label, $2 url
-  local label="$1" url="$2"
+measure() { # $1 label, $2 url, $3 paths file
+  local label="$1" url="$2" paths="$3"
   # warm up: page cache, allocator, and (cached mode) the response cache
-  wrk -t"$THREADS" -c8 -d"$WARMUP" -s "$LUA" "$url" >/dev/null 2>&1 || true
+  LOADTEST_PATHS="$paths" wrk -t"$THREADS" -c8 -d"$WARMUP" -s "$LUA" "$url" >/dev/null 2>&1 || true
   for c in $CONNS; do
     for conn in keepalive close; do
-      run_wrk "$label" "$url" "$c" "$conn"
+      run_wrk "$label" "$url" "$c" "$conn" "$paths"
     done
   done
 }
@@ -178,20 +230,23 @@ measure() { # $1 label, $2 url
   echo
   echo "host: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$THREADS -d$DURATION; index: ${URL:-$INDEX}"
   echo
-  echo "| cache | connections | connection | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU ms/req | load avg before |"
+  echo "| server | connections | connection | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU ms/req | load avg before |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
 } | tee "$SUMMARY"
 
 if [ -n "$URL" ]; then
-  measure "as-configured" "${URL%/}"
+  measure "as-configured" "${URL%/}" "$OUT/paths-shisaku.txt"
 else
   for mode in $MODES; do
+    paths="$OUT/paths-shisaku.txt"
     case "$mode" in
       cached) start_server "" ;;
       uncached) start_server 0 ;;
-      *) echo "unknown mode $mode" >&2; exit 2 ;;
+      groonga) start_groonga; paths="$OUT/paths-groonga.txt" ;;
+      groonga-uncached) start_groonga; paths="$OUT/paths-groonga-uncached.txt" ;;
+      *) echo "unknown mode $mode (cached, uncached, groonga, groonga-uncached)" >&2; exit 2 ;;
     esac
-    measure "$mode" "$STARTED_URL"
+    measure "$mode" "$STARTED_URL" "$paths"
     read -r rss_mib hwm_mib <<<"$(rss)"
     echo "server ($mode): VmRSS ${rss_mib} MiB, VmHWM ${hwm_mib} MiB after the runs" >>"$OUT/rss.txt"
     stop_server

@@ -88,7 +88,8 @@ print("%.2f %.2f %d %d %.2f %.2f %.2f" % (r["open_seconds"], r["overlap_seconds"
     kill -0 "$pid" 2>/dev/null || { echo "server exited, see $d/serve.log" >&2; exit 1; }
     sleep 0.2
   done
-  wrk -t2 -c8 -d"$WRK" -s "$HERE/loadtest.lua" "http://127.0.0.1:$PORT" >"$d/wrk.log" 2>&1 || true
+  python3 "$HERE/loadtest_paths.py" shisaku <"$HERE/loadtest-queries.tsv" >"$d/paths.txt"
+  LOADTEST_PATHS="$d/paths.txt" wrk -t2 -c8 -d"$WRK" -s "$HERE/loadtest.lua" "http://127.0.0.1:$PORT" >"$d/wrk.log" 2>&1 || true
   rss=$(awk '/^VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status")
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null || true
