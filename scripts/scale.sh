@@ -71,8 +71,14 @@ for n in "${SIZES[@]}"; do
   peak=$(awk '/Maximum resident/ {printf "%.0f", $6/1024}' "$d/index.log")
   gen=$(ls -d "$d"/index/gen-* | head -1)
   # related.links; related.jsonl in a generation built before it
-  links_file=$(ls "$gen"/related.links "$gen"/related.jsonl 2>/dev/null | head -1)
-  links_mib=$(du -sm "$links_file" | cut -f1)
+  # the binary links file, or related.jsonl in a generation built before it
+  links_mib=0
+  for f in "$gen/related.links" "$gen/related.jsonl"; do
+    if [ -f "$f" ]; then
+      links_mib=$(du -sm "$f" | cut -f1)
+      break
+    fi
+  done
   all_mib=$(du -sm "$gen" | cut -f1)
   index_mib=$((all_mib - links_mib))
   "$BIN" --index "$d/index" bench --no-build --rounds "$ROUNDS" --json >"$d/bench.json"
