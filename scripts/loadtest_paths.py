@@ -25,7 +25,9 @@ PER_PAGE = 10
 FACETS = ["plan", "plan_kind", "municipality", "pillar", "department", "section", "level", "year", "status"]
 # facet columns holding several values (reference vectors in Groonga)
 VECTOR_FACETS = {"department", "section", "year", "status"}
-KNOWN_KEYS = {"plan_kind", "municipality", "department", "level", "page"}
+# facet filters a query line may carry, in the order they are put in a URL
+FILTER_KEYS = ("plan_kind", "municipality", "department", "level")
+KNOWN_KEYS = FILTER_KEYS + ("page",)
 
 
 def read_queries(lines):
@@ -39,8 +41,8 @@ def read_queries(lines):
         params = {}
         for kv in extras:
             k, sep, v = kv.partition("=")
-            if not sep or k not in KNOWN_KEYS or not v:
-                sys.exit(f"loadtest-queries.tsv line {n}: bad parameter {kv!r} (known: {sorted(KNOWN_KEYS)})")
+            if not sep or k not in KNOWN_KEYS or not v or (k == "page" and not (v.isdigit() and int(v) > 0)):
+                sys.exit(f"loadtest-queries.tsv line {n}: bad parameter {kv!r} (known: {', '.join(KNOWN_KEYS)}; page a number from 1)")
             params[k] = v
         out.append((q, params))
     if not out:
@@ -54,7 +56,7 @@ def enc(s):
 
 def shisaku_path(q, params):
     p = "/api/search?q=" + enc(q)
-    for k in ["plan_kind", "municipality", "department", "level", "page"]:
+    for k in KNOWN_KEYS:
         if k in params:
             p += f"&{k}={enc(params[k])}"
     return p
@@ -67,7 +69,7 @@ def groonga_string(s):
 def groonga_path(q, params, cache):
     query = re.sub(r"\btitle:", "title:@", q)
     filters = []
-    for k in ["plan_kind", "municipality", "department", "level"]:
+    for k in FILTER_KEYS:
         if k in params:
             op = "@" if k in VECTOR_FACETS else "=="
             filters.append(f"{k} {op} {groonga_string(params[k])}")

@@ -43,6 +43,9 @@ OUT="$DIR/scale.md"
 } >"$OUT"
 
 PORT=18181
+# the load test's requests, for the wrk run before reading the server's RSS
+PATHS="$DIR/paths.txt"
+python3 "$HERE/loadtest_paths.py" shisaku <"$HERE/loadtest-queries.tsv" >"$PATHS"
 for n in "${SIZES[@]}"; do
   d="$DIR/$n"
   if [ ! -f "$d/manifest.toml" ]; then
@@ -70,7 +73,6 @@ for n in "${SIZES[@]}"; do
   rate=$(awk -v n="$n" -v s="$import_index" 'BEGIN {printf "%.0f", n / s}')
   peak=$(awk '/Maximum resident/ {printf "%.0f", $6/1024}' "$d/index.log")
   gen=$(ls -d "$d"/index/gen-* | head -1)
-  # related.links; related.jsonl in a generation built before it
   # the binary links file, or related.jsonl in a generation built before it
   links_mib=0
   for f in "$gen/related.links" "$gen/related.jsonl"; do
@@ -94,8 +96,7 @@ print("%.2f %.2f %d %d %.2f %.2f %.2f" % (r["open_seconds"], r["overlap_seconds"
     kill -0 "$pid" 2>/dev/null || { echo "server exited, see $d/serve.log" >&2; exit 1; }
     sleep 0.2
   done
-  python3 "$HERE/loadtest_paths.py" shisaku <"$HERE/loadtest-queries.tsv" >"$d/paths.txt"
-  LOADTEST_PATHS="$d/paths.txt" wrk -t2 -c8 -d"$WRK" -s "$HERE/loadtest.lua" "http://127.0.0.1:$PORT" >"$d/wrk.log" 2>&1 || true
+  LOADTEST_PATHS="$PATHS" wrk -t2 -c8 -d"$WRK" -s "$HERE/loadtest.lua" "http://127.0.0.1:$PORT" >"$d/wrk.log" 2>&1 || true
   rss=$(awk '/^VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status")
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null || true
