@@ -167,7 +167,10 @@ pub struct LinksSample {
     pub import_seconds: f64,
     /// Text analysis, term weights and postings of the whole corpus.
     pub profile_seconds: f64,
-    /// Measures linked (spread evenly over the corpus).
+    /// Its phases, in order (name, seconds).
+    pub profile_phases: Vec<(&'static str, f64)>,
+    /// Measures linked: [`SAMPLE_RUNS`] runs of consecutive measures in link
+    /// order, spread evenly over it.
     pub sample: usize,
     /// Wall-clock time to link the sample on all cores.
     pub link_seconds: f64,
@@ -225,11 +228,34 @@ fn exact_check(
     }
 }
 
+/// The sample of [`links_sample`] is this many runs of consecutive measures
+/// in link order ([`crate::related::Profiles::link_order`]), spread evenly
+/// over it. A build links every measure in that order, and neighbours share
+/// postings and candidates that are then still in the cache (their profiles
+/// are stored side by side), so measures scattered over the corpus would
+/// time a colder cache than a build sees.
+pub const SAMPLE_RUNS: usize = 10;
+
+/// `sample` positions of `order`: [`SAMPLE_RUNS`] runs of consecutive
+/// ones, evenly spaced (fewer when the sample is smaller than that).
+fn sample_runs(order: &[usize], sample: usize) -> Vec<usize> {
+    let n = order.len();
+    let sample = sample.min(n);
+    let runs = SAMPLE_RUNS.min(sample).max(1);
+    (0..runs)
+        .flat_map(|r| {
+            let len = sample / runs + usize::from(r < sample % runs);
+            let start = (r * n / runs).min(n - len);
+            order[start..start + len].iter().copied()
+        })
+        .collect()
+}
+
 /// Imports the manifest's corpus, builds its profiles and links `sample`
-/// measures spread evenly over it: how the related-link time splits into
-/// profiling and linking, without building an index or linking everything.
-/// The first `exact` measures of the sample are also checked against
-/// exhaustive scoring ([`ExactCheck`]).
+/// measures in runs of link order ([`SAMPLE_RUNS`]): how the related-link
+/// time splits into profiling and linking, without building an index or
+/// linking everything. `exact` measures spread over the sample are also
+/// checked against exhaustive scoring ([`ExactCheck`]).
 pub fn links_sample(
     manifest: &Path,
     sample: usize,
@@ -242,24 +268,55 @@ pub fn links_sample(
     let t = Instant::now();
     let profiles = crate::related::Profiles::build(&corpus.measures);
     let profile_seconds = t.elapsed().as_secs_f64();
-    let sample = sample.clamp(1, n.max(1));
-    let positions: Vec<usize> = (0..sample).map(|i| i * n / sample).collect();
+    let positions = sample_runs(&profiles.link_order(), sample);
+    let sample = positions.len();
     let t = Instant::now();
-    let links = profiles.links_both_at(&positions, crate::engine::LINKS_KEPT);
+    let links = profiles.links_both_in_order(&positions, crate::engine::LINKS_KEPT);
     let link_seconds = t.elapsed().as_secs_f64();
-    let per = link_seconds / sample as f64;
-    let exact = (exact > 0).then(|| {
-        let k = exact.min(sample);
-        exact_check(&profiles, &positions[..k], &links[..k])
+    let per = link_seconds / sample.max(1) as f64;
+    let exact = (exact > 0 && sample > 0).then(|| {
+        // spread over the sample, not one run
+        let picked: Vec<usize> = (0..sample)
+            .step_by((sample / exact.min(sample)).max(1))
+            .take(exact)
+            .collect();
+        let links: Vec<_> = picked.iter().map(|&i| links[i].clone()).collect();
+        let picked: Vec<usize> = picked.iter().map(|&i| positions[i]).collect();
+        exact_check(&profiles, &picked, &links)
     });
     Ok(LinksSample {
         measures: n,
         import_seconds,
         profile_seconds,
+        profile_phases: profiles.build_phases.clone(),
         sample,
         link_seconds,
         link_ms_per_measure: per * 1000.0,
         projected_seconds: profile_seconds + per * n as f64,
         exact,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_is_runs_of_consecutive_measures_spread_over_the_order() {
+        let order: Vec<usize> = (0..1000).rev().collect();
+        let got = sample_runs(&order, 25);
+        assert_eq!(got.len(), 25);
+        // ten runs, the first three of three measures, starting every 100
+        assert_eq!(&got[..4], &[999, 998, 997, 899]);
+        assert_eq!(&got[21..], &[199, 198, 99, 98]);
+        let mut seen = got.clone();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), 25, "no measure twice");
+        // a sample as large as the corpus is the whole order
+        assert_eq!(sample_runs(&order, 1000), order);
+        assert_eq!(sample_runs(&order, 5000), order);
+        assert_eq!(sample_runs(&order[..3], 2), vec![999, 998]);
+        assert!(sample_runs(&[], 10).is_empty());
+    }
 }

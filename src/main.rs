@@ -94,10 +94,11 @@ enum Command {
         #[arg(long)]
         no_build: bool,
         /// Measure only the related links: import the manifest, build the
-        /// profiles and link N measures spread over the corpus (no index).
+        /// profiles and link N measures: ten runs of consecutive measures in
+        /// link order, spread over it, as a build visits them (no index).
         #[arg(long, value_name = "N", conflicts_with = "no_build")]
         links_sample: Option<usize>,
-        /// With --links-sample: check the first K measures of the sample
+        /// With --links-sample: check K measures spread over the sample
         /// against exhaustive scoring (recall of the candidate search).
         #[arg(long, value_name = "K", default_value_t = 0, requires = "links_sample")]
         exact: usize,
@@ -488,6 +489,9 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 writeln!(out, "measures            {}", r.measures)?;
                 writeln!(out, "import              {:.2} s", r.import_seconds)?;
                 writeln!(out, "profiles            {:.2} s", r.profile_seconds)?;
+                for (phase, seconds) in &r.profile_phases {
+                    writeln!(out, "  {phase:<24}{seconds:.2} s")?;
+                }
                 writeln!(
                     out,
                     "links of {} measures {:.2} s ({:.3} ms per measure)",
