@@ -268,7 +268,7 @@ pub fn links_sample(
     let t = Instant::now();
     let profiles = crate::related::Profiles::build(&corpus.measures);
     let profile_seconds = t.elapsed().as_secs_f64();
-    let positions = sample_runs(&profiles.link_order(), sample);
+    let positions = sample_runs(&profiles.link_order(), sample.max(1));
     let sample = positions.len();
     let t = Instant::now();
     let links = profiles.links_both_in_order(&positions, crate::engine::LINKS_KEPT);
@@ -306,7 +306,7 @@ mod tests {
         let order: Vec<usize> = (0..1000).rev().collect();
         let got = sample_runs(&order, 25);
         assert_eq!(got.len(), 25);
-        // ten runs, the first three of three measures, starting every 100
+        // ten runs starting every 100, the first five of three measures
         assert_eq!(&got[..4], &[999, 998, 997, 899]);
         assert_eq!(&got[21..], &[199, 198, 99, 98]);
         let mut seen = got.clone();
