@@ -40,9 +40,10 @@
 //! the next, and their profiles are *stored* in that order (a measure's
 //! *slot*), so that the candidates of one group lie near each other in
 //! memory instead of anywhere in the corpus (linking took 22 % less time at
-//! a million measures, 32 % less at 100,000). Every tie is still broken by the measure's
-//! position in the corpus, never by its slot, so the links do not depend on
-//! how the profiles are laid out (a test stores them in other orders).
+//! a million measures, 20–32 % less at 100,000). Every tie is still broken
+//! by the measure's position in the corpus, never by its slot, so the links
+//! do not depend on how the profiles are laid out (a test stores them in
+//! other orders).
 
 pub mod overlap;
 pub mod reuse;
@@ -426,19 +427,24 @@ impl Profiles {
         phases.lap("layout");
         let postings = probe_postings(&rows, terms.len(), cap, depth, &position_of);
         phases.lap("postings");
-        let mut profiles = Profiles {
-            ids: measures.iter().map(|m| m.id.clone()).collect(),
-            titles: measures.iter().map(|m| m.title.clone()).collect(),
+        let title_keys = position_of
+            .par_iter()
+            .map(|&d| DiceKey::new(&title_key(&measures[d as usize].title)))
+            .collect();
+        let by_id = measures
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        let ids = measures.iter().map(|m| m.id.clone()).collect();
+        let titles = measures.iter().map(|m| m.title.clone()).collect();
+        phases.lap("title keys, ids");
+        Profiles {
+            ids,
+            titles,
             plan_of: position_of.iter().map(|&d| plans[d as usize]).collect(),
-            title_keys: position_of
-                .par_iter()
-                .map(|&d| DiceKey::new(&title_key(&measures[d as usize].title)))
-                .collect(),
-            by_id: measures
-                .iter()
-                .enumerate()
-                .map(|(i, m)| (m.id.clone(), i))
-                .collect(),
+            title_keys,
+            by_id,
             rows,
             postings,
             terms,
@@ -446,11 +452,8 @@ impl Profiles {
             position_of,
             block: BLOCK,
             candidates: CANDIDATES,
-            build_phases: Vec::new(),
-        };
-        phases.lap("title keys, ids");
-        profiles.build_phases = phases.times;
-        profiles
+            build_phases: phases.times,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -550,8 +553,7 @@ impl Profiles {
     /// position (a total order, so selecting the first [`CANDIDATES`] gives
     /// exactly the head of a full sort, whatever the layout).
     fn by_probe(&self, a: (u32, f32), b: (u32, f32)) -> std::cmp::Ordering {
-        b.1.total_cmp(&a.1)
-            .then_with(|| self.position_of[a.0 as usize].cmp(&self.position_of[b.0 as usize]))
+        heaviest_first(&self.position_of, &a, &b)
     }
 
     /// The [`CANDIDATES`] best of `cands` by their (slot, probe score)
@@ -739,7 +741,7 @@ impl Profiles {
     /// one after the other, so they read many of the same postings and
     /// rescore many of the same candidates while those are still in the
     /// cache. Linking is 10–15 % faster at 100,000 measures than in position
-    /// order, and storing the profiles in this order takes another 22–32 %
+    /// order, and storing the profiles in this order takes another 20–32 %
     /// off (see `docs/PERFORMANCE.md`, session 11).
     pub fn link_order(&self) -> Vec<usize> {
         self.position_of.iter().map(|&d| d as usize).collect()
@@ -962,10 +964,7 @@ fn probe_postings(
             lists[t as usize].push((s as u32, w));
         }
     }
-    let heaviest = |a: &(u32, f32), b: &(u32, f32)| {
-        b.1.total_cmp(&a.1)
-            .then_with(|| position_of[a.0 as usize].cmp(&position_of[b.0 as usize]))
-    };
+    let heaviest = |a: &(u32, f32), b: &(u32, f32)| heaviest_first(position_of, a, b);
     let kept: Vec<Vec<(u32, f32)>> = lists
         .into_par_iter()
         .map(|mut list| {
@@ -981,6 +980,15 @@ fn probe_postings(
         })
         .collect();
     kept.into_iter().collect()
+}
+
+/// The order of (slot, weight) pairs, heaviest first, ties by the slot's
+/// position (`position_of`), never by the slot: the one tie rule of the kept
+/// postings and of the candidate shortlist, so that both pick the same
+/// measures whatever the layout.
+fn heaviest_first(position_of: &[u32], a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1)
+        .then_with(|| position_of[a.0 as usize].cmp(&position_of[b.0 as usize]))
 }
 
 /// A score as links and reuse matches carry it: to three decimals (the
