@@ -10,6 +10,12 @@ use shisaku::engine::Engine;
 use shisaku::related::overlap::ReportWindow;
 use shisaku::search::{self, SearchRequest, Sort};
 
+/// mimalloc instead of the system allocator: a search allocates and frees
+/// hundreds of small strings and query parts, and an index build millions
+/// (measured in docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "shisaku",
