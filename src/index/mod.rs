@@ -56,6 +56,38 @@ const CURRENT: &str = "CURRENT";
 /// (docs/PERFORMANCE.md, session 8).
 pub const PARALLEL_SEARCH_DOCS: u64 = 50_000;
 
+/// Threads that search an index of `docs` documents: every core from
+/// [`PARALLEL_SEARCH_DOCS`] on, one below.
+fn search_threads(docs: u64) -> usize {
+    if docs >= PARALLEL_SEARCH_DOCS {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        1
+    }
+}
+
+/// Splits segments of `sizes` documents into at most `groups` groups of
+/// nearly equal documents (largest first, each into the lightest group), to be
+/// merged into one segment each. Every segment is in exactly one group.
+fn segment_groups(sizes: &[u64], groups: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(sizes[i]), i));
+    let mut out: Vec<(u64, Vec<usize>)> =
+        vec![(0, Vec::new()); groups.clamp(1, sizes.len().max(1))];
+    for i in order {
+        let lightest = out
+            .iter_mut()
+            .min_by_key(|(docs, _)| *docs)
+            .expect("at least one group");
+        lightest.0 += sizes[i];
+        lightest.1.push(i);
+    }
+    out.into_iter()
+        .map(|(_, g)| g)
+        .filter(|g| !g.is_empty())
+        .collect()
+}
+
 /// An open index: the tantivy index, its reader and the field handles.
 pub struct OpenIndex {
     pub index: Index,
@@ -83,14 +115,14 @@ impl OpenIndex {
         // A large index searches its segments on every core. A small one does
         // not: handing segments to other threads costs more CPU than the
         // search itself (see PARALLEL_SEARCH_DOCS).
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let docs: u64 = index
             .searchable_segment_metas()?
             .iter()
             .map(|s| u64::from(s.num_docs()))
             .sum();
-        if cores > 1 && docs >= PARALLEL_SEARCH_DOCS {
-            index.set_multithread_executor(cores)?;
+        let threads = search_threads(docs);
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
         }
         let fields = Fields::from_schema(&index.schema()).map_err(|m| io_err(&path, m))?;
         let reader = index
@@ -257,13 +289,28 @@ fn write_all(
         }
     }
     writer.commit()?;
-    // Merged into one segment: a search looks up and opens every query term
-    // once per segment (2 segments for the seeds, 4 at 100k, 7 at 1M), and
-    // the index is never written to again.
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 {
-        writer.merge(&segments).wait()?;
+    // A search looks up and opens every query term once per segment, so the
+    // indexing threads' segments (2 for the seeds, 4 at 100k, 7 at 1M) are
+    // merged into as few as its searches use cores; the index is never
+    // written to again.
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    // (segment ids only: a segment's meta held here would keep its files
+    // from the garbage collection below)
+    let (ids, sizes): (Vec<_>, Vec<u64>) = index
+        .searchable_segment_metas()?
+        .iter()
+        .map(|m| (m.id(), u64::from(m.num_docs())))
+        .unzip();
+    let merges = segment_groups(&sizes, search_threads(sizes.iter().sum()))
+        .into_iter()
+        .filter(|group| group.len() > 1)
+        .map(|group| writer.merge(&group.iter().map(|&i| ids[i]).collect::<Vec<_>>()))
+        .collect::<Vec<_>>();
+    for merge in merges {
+        merge.wait()?;
     }
+    // the merged segments' files (a merge leaves them for open readers)
+    writer.garbage_collect_files().wait()?;
     writer.wait_merging_threads()?;
     progress(measures.len());
     Ok(())
@@ -279,7 +326,8 @@ mod tests {
     }
 
     /// Indexing runs on several threads, each writing its own segment; the
-    /// finished index is one segment holding every measure once.
+    /// finished index of the seeds (searched on one thread) is one segment
+    /// holding every measure once, and the other segments' files are deleted.
     #[test]
     fn a_built_index_is_one_segment_with_every_measure() {
         let measures = seed_measures();
@@ -289,6 +337,12 @@ mod tests {
         let searcher = open.reader.searcher();
         assert_eq!(searcher.segment_readers().len(), 1);
         assert_eq!(searcher.num_docs() as usize, measures.len());
+        // the merged-away segments' files are gone
+        let postings = std::fs::read_dir(&open.path)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().extension() == Some("idx".as_ref()))
+            .count();
+        assert_eq!(postings, 1);
         let mut ids: Vec<String> = open
             .all_records()
             .unwrap()
@@ -298,5 +352,26 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), measures.len());
+    }
+
+    #[test]
+    fn segment_groups_are_balanced_and_keep_every_segment() {
+        // the 1M build's seven segments, into two groups
+        let sizes = [262_144, 262_144, 131_072, 131_072, 131_072, 65_536, 16_960];
+        let groups = segment_groups(&sizes, 2);
+        assert_eq!(groups.len(), 2);
+        let docs: Vec<u64> = groups
+            .iter()
+            .map(|g| g.iter().map(|&i| sizes[i]).sum())
+            .collect();
+        assert_eq!(docs.iter().sum::<u64>(), sizes.iter().sum::<u64>());
+        assert!(docs[0].abs_diff(docs[1]) <= 65_536, "{docs:?}");
+        let mut all: Vec<usize> = groups.concat();
+        all.sort();
+        assert_eq!(all, (0..sizes.len()).collect::<Vec<_>>());
+        // one group takes everything; more groups than segments leaves none empty
+        assert_eq!(segment_groups(&sizes, 1), vec![vec![0, 1, 2, 3, 4, 5, 6]]);
+        assert_eq!(segment_groups(&[5, 3], 4), vec![vec![0], vec![1]]);
+        assert!(segment_groups(&[], 2).is_empty());
     }
 }
