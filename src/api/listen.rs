@@ -6,9 +6,9 @@
 //! loop on a multi-threaded runtime every connection crossed threads at least
 //! once (accept on one, serve on another); for clients that close the
 //! connection after each response that hand-off was a large part of the cost.
-//! Engine work still runs on each runtime's blocking pool
-//! ([`super::run_blocking`]), so a slow search never holds up a worker's
-//! other connections.
+//! Engine work runs on the engine pool ([`super::run_blocking`]), one
+//! thread per core shared by every worker, so a slow search never holds up a
+//! worker's other connections.
 //!
 //! SIGINT/SIGTERM stop every accept loop; requests in flight finish first.
 //!
