@@ -291,8 +291,8 @@ fn write_all(
     writer.commit()?;
     // A search looks up and opens every query term once per segment, so the
     // indexing threads' segments (2 for the seeds, 4 at 100k, 7 at 1M) are
-    // merged into as few as its searches use cores; the index is never
-    // written to again.
+    // merged into as many as its searches use threads ([`search_threads`]);
+    // the index is never written to again.
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     // (segment ids only: a segment's meta held here would keep its files
     // from the garbage collection below)
