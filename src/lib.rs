@@ -23,3 +23,16 @@ pub mod model;
 pub mod related;
 pub mod search;
 pub mod synth;
+
+/// The CPU cores this process may use (1 when the system cannot say): the
+/// number of HTTP workers, engine threads and index threads are sized by it.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The measures of the real documents (the bundled seeds), for unit tests.
+#[cfg(test)]
+pub(crate) fn seed_measures() -> Vec<model::Measure> {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/manifest.toml");
+    ingest::import_manifest(&manifest).unwrap().measures
+}

@@ -36,7 +36,7 @@ impl Listeners {
     /// Binds `addr` once per worker; `workers` = 0 means one per CPU core.
     pub fn bind(addr: SocketAddr, workers: usize) -> std::io::Result<Listeners> {
         let workers = if workers == 0 {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
+            crate::cores()
         } else {
             workers
         };

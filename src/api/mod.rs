@@ -112,7 +112,7 @@ impl AppState {
 /// (which a reindex's related links keep busy for minutes).
 fn engine_pool() -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
-        .num_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .num_threads(crate::cores())
         .thread_name(|i| format!("engine-{i}"))
         .build()
         .expect("engine threads start")
@@ -327,6 +327,7 @@ pub async fn watch_generations(state: AppState, every: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cores;
     use std::time::Instant;
 
     fn state(timeout: Duration) -> AppState {
@@ -335,10 +336,6 @@ mod tests {
             ..Config::default()
         };
         AppState::new(Engine::in_memory(Vec::new()).expect("empty engine"), config)
-    }
-
-    fn cores() -> usize {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
     }
 
     /// Work that runs past the timeout is a 503; so is work that waited for a

@@ -1024,6 +1024,7 @@ fn matching<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::seed_measures;
 
     #[test]
     fn dice_key_matches_strsim() {
@@ -1078,12 +1079,6 @@ mod tests {
         let cov = (coverage(a, b) + coverage(b, a)) / 2.0;
         (COSINE_SHARE * cos + (1.0 - COSINE_SHARE) * title + bonus + COVERAGE_WEIGHT * cov)
             .clamp(0.0, 1.0)
-    }
-
-    /// The measures of the real documents (the bundled seeds).
-    fn seed_measures() -> Vec<Measure> {
-        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/manifest.toml");
-        crate::ingest::import_manifest(&manifest).unwrap().measures
     }
 
     /// The profiles of the real documents.
