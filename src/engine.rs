@@ -53,6 +53,23 @@ pub enum EngineError {
         parameter: &'static str,
         message: String,
     },
+    /// Documents failed to import, so no generation was built: the index
+    /// folder is unchanged.
+    #[error(
+        "{} of {} documents failed to import, so the index in {} was not changed{}: {}; \
+         fix them, or build from the others with `shisaku index --allow-partial`",
+        failed.len(), reports.len(), root.display(),
+        current.as_deref().map(|c| format!(" ({c} stays current)")).unwrap_or_default(),
+        failed.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+    )]
+    ImportFailed {
+        root: PathBuf,
+        /// The live generation, which stays live.
+        current: Option<String>,
+        failed: Vec<ingest::ImportError>,
+        /// Every document's report (the failed ones with their error).
+        reports: Vec<ImportReport>,
+    },
 }
 
 /// The stored links of one measure.
@@ -164,25 +181,42 @@ impl LinkTimes {
 impl Engine {
     /// Imports the manifest and builds a new generation under `root` (index +
     /// related links), swapped in atomically.
+    /// Fails without touching `root` ([`EngineError::ImportFailed`]) when a
+    /// document fails to import.
     pub fn build(
         manifest: &Path,
         root: &Path,
         progress: &mut dyn FnMut(usize),
     ) -> Result<BuildOutcome, EngineError> {
-        Self::build_with(manifest, root, progress, true)
+        Self::build_with(manifest, root, progress, true, false)
     }
 
     /// [`Engine::build`], optionally without the related links (`with_links`
     /// false: an empty links file, so related lists and the overlap report
     /// are empty — for scale tests of search on corpora where the links
-    /// would take too long).
+    /// would take too long), and optionally from the documents that imported
+    /// when others failed (`allow_partial`).
     pub fn build_with(
         manifest: &Path,
         root: &Path,
         progress: &mut dyn FnMut(usize),
         with_links: bool,
+        allow_partial: bool,
     ) -> Result<BuildOutcome, EngineError> {
         let corpus = ingest::import_manifest(manifest)?;
+        let failed: Vec<ingest::ImportError> = corpus.errors().cloned().collect();
+        if !failed.is_empty() && !allow_partial {
+            let current = index::current_generation(root)
+                .ok()
+                .flatten()
+                .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()));
+            return Err(EngineError::ImportFailed {
+                root: root.to_path_buf(),
+                current,
+                failed,
+                reports: corpus.reports,
+            });
+        }
         let (generation, index_seconds, links) =
             Self::build_from_with(&corpus.measures, root, progress, with_links)?;
         Ok(BuildOutcome {

@@ -51,7 +51,15 @@ enum Command {
         /// for scale tests of search on very large corpora.
         #[arg(long)]
         no_links: bool,
+        /// Build and swap in the documents that imported even when others
+        /// failed (exit code 2). Without it a failed document leaves the
+        /// index unchanged (exit code 1).
+        #[arg(long)]
+        allow_partial: bool,
     },
+    /// Verify the live index generation: every file against the checksums
+    /// recorded when it was built, and tantivy's segment checksums.
+    Verify,
     /// Serve the HTTP API, the web UI and the widget (builds the index first if there is none).
     Serve(ServeArgs),
     /// Search the index.
@@ -309,15 +317,29 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
     // write takes the lock, so no other thread could ever wait on it)
     let mut out = std::io::stdout();
     match cli.command {
-        Command::Index { no_links } => {
+        Command::Index {
+            no_links,
+            allow_partial,
+        } => {
+            init_tracing("warn");
             let bar = progress_bar();
-            let outcome = Engine::build_with(
+            let built = Engine::build_with(
                 &cli.manifest,
                 &cli.index,
                 &mut |n| bar.set_position(n as u64),
                 !no_links,
-            )?;
+                allow_partial,
+            );
             bar.finish_and_clear();
+            let outcome = match built {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    if let shisaku::engine::EngineError::ImportFailed { reports, .. } = &e {
+                        eprint!("{}", shisaku::ingest::render_reports(reports));
+                    }
+                    return Err(e.into());
+                }
+            };
             eprint!("{}", shisaku::ingest::render_reports(&outcome.reports));
             let links = outcome.links;
             eprintln!(
@@ -335,8 +357,24 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 return Ok(ExitCode::from(2));
             }
         }
+        Command::Verify => {
+            let Some(dir) = shisaku::index::current_generation(&cli.index)? else {
+                return Err(shisaku::index::IndexError::Missing(cli.index.clone()).into());
+            };
+            let started = std::time::Instant::now();
+            let v = shisaku::index::verify(&dir)?;
+            writeln!(
+                out,
+                "{}: ok ({} measures; {} files, {:.1} MB checked in {:.2} s)",
+                dir.display(),
+                v.measures,
+                v.files,
+                v.bytes as f64 / 1e6,
+                started.elapsed().as_secs_f64()
+            )?;
+        }
         Command::Serve(args) => {
-            init_tracing();
+            init_tracing("info,tower_http=info");
             // the address first: a busy port is reported before the index is opened
             let listeners = shisaku::api::Listeners::bind(args.addr, args.workers)?;
             if shisaku::index::current_generation(&cli.index)?.is_none() {
@@ -615,10 +653,11 @@ fn progress_bar() -> indicatif::ProgressBar {
     bar
 }
 
-/// Structured logs on stderr; `RUST_LOG` sets the level, `SHISAKU_LOG=json` the format.
-fn init_tracing() {
+/// Structured logs on stderr; `RUST_LOG` sets the level (`default` without
+/// it), `SHISAKU_LOG=json` the format.
+fn init_tracing(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -290,9 +290,12 @@ fn warm(engine: &Arc<Engine>) {
 }
 
 /// Watches the index folder and swaps in a generation built elsewhere (by
-/// `shisaku index` while the server runs). Checks every `every`.
+/// `shisaku index` while the server runs). Checks every `every`. A
+/// generation that fails to open (verification names the damaged file) is
+/// logged once and not tried again; the server keeps the one it serves.
 pub async fn watch_generations(state: AppState, every: Duration) {
     let mut ticker = tokio::time::interval(every);
+    let mut rejected: Option<String> = None;
     loop {
         ticker.tick().await;
         let current = state.engine().generation();
@@ -304,7 +307,7 @@ pub async fn watch_generations(state: AppState, every: Duration) {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        if name == current {
+        if name == current || rejected.as_deref() == Some(name.as_str()) {
             continue;
         }
         let _guard = state.reindexing.lock().await;
@@ -317,7 +320,8 @@ pub async fn watch_generations(state: AppState, every: Duration) {
                 state.swap(engine);
             }
             Ok(Err(e)) => {
-                tracing::warn!(error = %e, "new index generation could not be opened; still serving the old one")
+                tracing::error!(generation = %name, error = %e, "new index generation could not be opened; still serving the old one");
+                rejected = Some(name);
             }
             Err(e) => tracing::warn!(error = %e, "opening the new generation failed"),
         }
