@@ -125,6 +125,9 @@ pub struct Engine {
     /// Position in `measures` of each document, by segment and doc id: a
     /// hit's record is read from memory, not from the index's store.
     by_address: Vec<Vec<u32>>,
+    /// Plan names by plan id: the `plan` filter takes either (the index
+    /// holds names; `/api/plans` lists ids).
+    plan_names: HashMap<String, String>,
 }
 
 /// Search responses kept per engine (by default; see [`Engine::with_search_cache`]).
@@ -303,6 +306,10 @@ impl Engine {
             .enumerate()
             .map(|(i, m)| (m.id.clone(), i))
             .collect();
+        let plan_names = measures
+            .iter()
+            .map(|m| (m.plan.id.clone(), m.plan.name.clone()))
+            .collect();
         let mut engine = Engine {
             index,
             links: LinkTable::new(measures.len()),
@@ -313,6 +320,7 @@ impl Engine {
             search_cache: None,
             overlaps: Mutex::new(None),
             by_address,
+            plan_names,
         }
         .with_search_cache(SEARCH_CACHE_ENTRIES);
         for l in links {
@@ -358,6 +366,7 @@ impl Engine {
     /// cache keeps the serialized JSON, so a hit costs neither a copy of the
     /// response nor its serialization.
     pub fn search_json(&self, req: &SearchRequest) -> Result<Bytes, EngineError> {
+        let req = &*self.plan_ids_as_names(req);
         req.check()?;
         if let Some(hit) = self.cached_search_json(req) {
             return Ok(hit);
@@ -374,6 +383,7 @@ impl Engine {
     /// before handing the search to a worker thread.
     pub fn cached_search_json(&self, req: &SearchRequest) -> Option<Bytes> {
         let cache = self.search_cache.as_ref()?;
+        let req = &*self.plan_ids_as_names(req);
         req.check().ok()?;
         lock(cache).get(&req.cache_key()).cloned()
     }
@@ -381,9 +391,33 @@ impl Engine {
     /// Runs a search and returns the typed response, without the cache
     /// (benchmarks of the engine itself, tests).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
+        let req = &*self.plan_ids_as_names(req);
         Ok(search::search_with(&self.index, req, &|a| {
             self.record_at(a)
         })?)
+    }
+
+    /// `req` with every `plan` filter that gives a plan id (and is not also
+    /// a plan's name) turned into that plan's name, which the index holds.
+    pub fn plan_ids_as_names<'r>(
+        &self,
+        req: &'r SearchRequest,
+    ) -> std::borrow::Cow<'r, SearchRequest> {
+        let is_id = |f: &index::Facet, v: &String| {
+            *f == index::Facet::Plan
+                && self.plan_names.contains_key(v)
+                && !self.plan_names.values().any(|n| n == v)
+        };
+        if !req.filters.iter().any(|(f, v)| is_id(f, v)) {
+            return std::borrow::Cow::Borrowed(req);
+        }
+        let mut owned = req.clone();
+        for (f, v) in &mut owned.filters {
+            if is_id(f, v) {
+                *v = self.plan_names[v.as_str()].clone();
+            }
+        }
+        std::borrow::Cow::Owned(owned)
     }
 
     /// The most related measures of `id` (other plans unless `all_plans`).

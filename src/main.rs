@@ -365,12 +365,12 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             let v = shisaku::index::verify(&dir)?;
             writeln!(
                 out,
-                "{}: ok ({} measures; {} files, {:.1} MB checked in {:.2} s)",
+                "{}: ok ({} measures; {} files, {:.1} MB checked in {:.1} ms)",
                 dir.display(),
                 v.measures,
                 v.files,
                 v.bytes as f64 / 1e6,
-                started.elapsed().as_secs_f64()
+                started.elapsed().as_secs_f64() * 1000.0
             )?;
         }
         Command::Serve(args) => {
@@ -412,7 +412,6 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             })?;
         }
         Command::Search(args) => {
-            let ix = shisaku::index::OpenIndex::open(&cli.index)?;
             let filters = args
                 .filters
                 .iter()
@@ -426,7 +425,17 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 offset: args.offset,
                 synonyms: !args.no_synonyms,
             };
-            let res = search::search(&ix, &req)?;
+            // a plan filter may give the plan's id: the engine knows the
+            // plans (opening it reads every record, so only then)
+            let res = if req
+                .filters
+                .iter()
+                .any(|(f, _)| *f == shisaku::index::Facet::Plan)
+            {
+                Engine::open(&cli.index)?.search(&req)?
+            } else {
+                search::search(&shisaku::index::OpenIndex::open(&cli.index)?, &req)?
+            };
             if args.json {
                 print_json(&res)?;
             } else {
