@@ -375,6 +375,13 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
         Command::Serve(args) => {
             init_tracing("info,tower_http=info");
+            // an empty token leaves the admin endpoints off, as none does
+            let admin_token = args.admin_token.filter(|t| !t.is_empty());
+            if let Some(token) = &admin_token {
+                shisaku::api::check_admin_token(token).map_err(|e| {
+                    format!("admin token (--admin-token, SHISAKU_ADMIN_TOKEN or admin_token in the config file) {e}")
+                })?;
+            }
             // the address first: a busy port is reported before the index is opened
             let listeners = shisaku::api::Listeners::bind(args.addr, args.workers)?;
             if shisaku::index::current_generation(&cli.index)?.is_none() {
@@ -391,7 +398,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     .filter(|o| !o.trim().is_empty())
                     .collect(),
                 request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
-                admin_token: args.admin_token.filter(|t| !t.is_empty()),
+                admin_token,
                 manifest: cli.manifest.clone(),
                 index_root: cli.index.clone(),
                 search_cache_entries: args.search_cache,

@@ -390,3 +390,25 @@ fn a_read_only_index_is_searched_and_served() {
         .collect();
     assert_eq!(before, after, "opening wrote to the generation");
 }
+
+/// An admin token that no request could match is refused at start-up,
+/// naming where it comes from.
+#[test]
+fn an_admin_token_that_can_never_match_stops_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    for token in ["secret-token\n", "秘密のトークン"] {
+        let out = Command::new(BIN)
+            .arg("--index")
+            .arg(dir.path().join("index"))
+            .args(["serve", "--addr"])
+            .arg(format!("127.0.0.1:{}", free_port()))
+            .env("SHISAKU_ADMIN_TOKEN", token)
+            .env_remove("SHISAKU_CONFIG")
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert!(!out.status.success(), "{token:?} accepted");
+        assert!(err.contains("SHISAKU_ADMIN_TOKEN"), "{err}");
+        assert!(err.contains("could never match"), "{err}");
+    }
+}

@@ -30,6 +30,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::engine::Engine;
+pub use admin::check_admin_token;
 use error::ApiError;
 pub use listen::{Listeners, serve};
 
