@@ -16,6 +16,7 @@
 //! watch_seconds = 2
 //! search_cache = 2048
 //! workers = 0
+//! # frame_ancestors = ["https://portal.example.jp"]
 //! # admin_token: prefer SHISAKU_ADMIN_TOKEN; a token here must be in a file only the service can read
 //! ```
 
@@ -54,6 +55,7 @@ pub struct ServeConfig {
     pub watch_seconds: Option<u64>,
     pub search_cache: Option<usize>,
     pub workers: Option<usize>,
+    pub frame_ancestors: Option<Vec<String>>,
 }
 
 impl Config {

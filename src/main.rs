@@ -181,6 +181,15 @@ struct ServeArgs {
     /// to load-test the engine itself).
     #[arg(long, default_value_t = shisaku::engine::SEARCH_CACHE_ENTRIES, env = "SHISAKU_SEARCH_CACHE")]
     search_cache: usize,
+    /// Origin whose pages may show the web UI in a frame (CSP frame-ancestors),
+    /// e.g. https://portal.example.jp; repeat or comma-separate for several.
+    /// None by default: the pages cannot be framed.
+    #[arg(
+        long = "frame-ancestor",
+        env = "SHISAKU_FRAME_ANCESTORS",
+        value_delimiter = ','
+    )]
+    frame_ancestors: Vec<String>,
     /// HTTP worker threads, each accepting on its own listener bound to the
     /// address (0 = one per CPU core). Searches run on a separate blocking pool.
     #[arg(long, default_value_t = 0, env = "SHISAKU_WORKERS")]
@@ -299,6 +308,9 @@ fn with_config_file(
         if let Some(v) = s.workers.filter(|_| unset(sub, "workers")) {
             args.workers = v;
         }
+        if let Some(v) = s.frame_ancestors.filter(|_| unset(sub, "frame_ancestors")) {
+            args.frame_ancestors = v;
+        }
     }
     Ok(cli)
 }
@@ -402,6 +414,11 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 manifest: cli.manifest.clone(),
                 index_root: cli.index.clone(),
                 search_cache_entries: args.search_cache,
+                frame_ancestors: args
+                    .frame_ancestors
+                    .into_iter()
+                    .filter(|o| !o.trim().is_empty())
+                    .collect(),
             };
             // the runtime first: opening the state starts background work on it
             let runtime = tokio::runtime::Runtime::new()?;

@@ -27,6 +27,7 @@ use bytes::Bytes;
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::engine::Engine;
@@ -51,6 +52,9 @@ pub struct Config {
     pub index_root: PathBuf,
     /// Search responses cached per engine (0 = no cache).
     pub search_cache_entries: usize,
+    /// Origins whose pages may show the UI in a frame (CSP
+    /// `frame-ancestors`). Empty = none may.
+    pub frame_ancestors: Vec<String>,
 }
 
 impl Default for Config {
@@ -62,6 +66,7 @@ impl Default for Config {
             manifest: PathBuf::from("seeds/manifest.toml"),
             index_root: PathBuf::from("index"),
             search_cache_entries: crate::engine::SEARCH_CACHE_ENTRIES,
+            frame_ancestors: Vec::new(),
         }
     }
 }
@@ -226,6 +231,39 @@ fn cors(origins: &[String]) -> Result<Option<CorsLayer>, String> {
     ))
 }
 
+/// The Content-Security-Policy of the HTML pages: the UI loads its script,
+/// style sheet and API answers from this server only (nothing inline), and
+/// may be framed only by `frame_ancestors` (none by default).
+fn content_security_policy(frame_ancestors: &[String]) -> Result<HeaderValue, String> {
+    for o in frame_ancestors {
+        let ok = !o.is_empty()
+            && o.chars()
+                .all(|c| c.is_ascii_graphic() && !matches!(c, ';' | ',' | '\''));
+        if !ok {
+            return Err(format!(
+                "frame ancestor {o:?}: an origin such as https://portal.example.jp is expected"
+            ));
+        }
+    }
+    let ancestors = if frame_ancestors.is_empty() {
+        "'none'".to_string()
+    } else {
+        frame_ancestors.join(" ")
+    };
+    HeaderValue::from_str(&format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+         connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
+    ))
+    .map_err(|e| format!("frame ancestors: {e}"))
+}
+
+fn is_html(res: &axum::http::Response<Body>) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"))
+}
+
 /// The whole application.
 ///
 /// The cross-cutting layers (request id, tracing, CORS, body limit) wrap the
@@ -250,6 +288,8 @@ pub fn app(state: AppState) -> Result<Router, String> {
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
         .with_state(state.clone());
+    let csp = content_security_policy(&state.config.frame_ancestors)?;
+    let deny_frames = state.config.frame_ancestors.is_empty();
     let stack = ServiceBuilder::new()
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -264,6 +304,26 @@ pub fn app(state: AppState) -> Result<Router, String> {
             }),
         )
         .option_layer(cors(&state.config.cors_origins)?)
+        // every response: no content sniffing; HTML pages: the CSP and,
+        // unless some origin may frame them, X-Frame-Options for old browsers
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            move |res: &axum::http::Response<Body>| is_html(res).then(|| csp.clone()),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            move |res: &axum::http::Response<Body>| {
+                (deny_frames && is_html(res)).then(|| HeaderValue::from_static("DENY"))
+            },
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .service(routes);
     Ok(Router::new().fallback_service(stack))
