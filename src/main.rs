@@ -169,6 +169,14 @@ struct ServeArgs {
     /// Longest time one request may take, in seconds.
     #[arg(long, default_value_t = 10, env = "SHISAKU_REQUEST_TIMEOUT")]
     request_timeout: u64,
+    /// Seconds a client has from the first byte of a request to the end of
+    /// its headers (then the connection is closed).
+    #[arg(long, default_value_t = 10, env = "SHISAKU_HEADER_TIMEOUT")]
+    header_timeout: u64,
+    /// Seconds a connection with no request in flight may stay without a
+    /// byte either way (idle keep-alive, half-open, a client not reading).
+    #[arg(long, default_value_t = 60, env = "SHISAKU_IDLE_TIMEOUT")]
+    idle_timeout: u64,
     /// Token for the admin endpoints (POST /api/admin/reindex); without it they are disabled.
     /// Prefer the environment variable, so the token does not show in `ps`.
     #[arg(long, env = "SHISAKU_ADMIN_TOKEN", hide_env_values = true)]
@@ -296,6 +304,12 @@ fn with_config_file(
         if let Some(v) = s.request_timeout.filter(|_| unset(sub, "request_timeout")) {
             args.request_timeout = v;
         }
+        if let Some(v) = s.header_timeout.filter(|_| unset(sub, "header_timeout")) {
+            args.header_timeout = v;
+        }
+        if let Some(v) = s.idle_timeout.filter(|_| unset(sub, "idle_timeout")) {
+            args.idle_timeout = v;
+        }
         if let Some(v) = s.admin_token.filter(|_| unset(sub, "admin_token")) {
             args.admin_token = Some(v);
         }
@@ -394,6 +408,11 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     format!("admin token (--admin-token, SHISAKU_ADMIN_TOKEN or admin_token in the config file) {e}")
                 })?;
             }
+            raise_file_limit();
+            let timeouts = shisaku::api::Timeouts {
+                header: std::time::Duration::from_secs(args.header_timeout.max(1)),
+                idle: std::time::Duration::from_secs(args.idle_timeout.max(1)),
+            };
             // the address first: a busy port is reported before the index is opened
             let listeners = shisaku::api::Listeners::bind(args.addr, args.workers)?;
             if shisaku::index::current_generation(&cli.index)?.is_none() {
@@ -432,7 +451,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                         std::time::Duration::from_secs(args.watch_seconds),
                     ));
                 }
-                shisaku::api::serve(router, listeners).await
+                shisaku::api::serve(router, listeners, timeouts).await
             })?;
         }
         Command::Search(args) => {
@@ -670,6 +689,34 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Raises the soft limit of open files to the hard limit: every connection
+/// is a file, and the common default of 1,024 would let that many idle or
+/// half-open clients stop the server from accepting. Logged either way.
+fn raise_file_limit() {
+    #[cfg(target_os = "linux")]
+    {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit/setrlimit with a valid resource and a valid struct.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+                return;
+            }
+            let before = lim.rlim_cur;
+            if lim.rlim_cur < lim.rlim_max {
+                lim.rlim_cur = lim.rlim_max;
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+                    tracing::warn!(limit = before, "the open-file limit could not be raised");
+                    return;
+                }
+            }
+            tracing::info!(from = before, to = lim.rlim_cur, "open-file limit");
+        }
+    }
 }
 
 /// A progress bar on a terminal, hidden otherwise.

@@ -412,3 +412,174 @@ fn an_admin_token_that_can_never_match_stops_serve() {
         assert!(err.contains("could never match"), "{err}");
     }
 }
+
+/// Sets this process's soft open-file limit to `soft` (at most the hard limit).
+fn set_file_limit(soft: u64) -> std::io::Result<()> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: valid resource and struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        lim.rlim_cur = soft.min(lim.rlim_max);
+        if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+fn serve_process(
+    index: &Path,
+    flags: &[&str],
+    file_limit: Option<u64>,
+) -> (std::process::Child, SocketAddr) {
+    use std::os::unix::process::CommandExt;
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--manifest")
+        .arg(common::manifest_path())
+        .arg("--index")
+        .arg(index)
+        .args(["serve", "--addr", &addr.to_string(), "--workers", "2"])
+        .args(flags)
+        .env("RUST_LOG", "warn")
+        .env_remove("SHISAKU_ADMIN_TOKEN")
+        .env_remove("SHISAKU_CONFIG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(limit) = file_limit {
+        // SAFETY: only async-signal-safe calls between fork and exec
+        unsafe {
+            cmd.pre_exec(move || set_file_limit(limit));
+        }
+    }
+    let mut child = cmd.spawn().unwrap();
+    for _ in 0..1200 {
+        if let Ok((200, _)) = request(addr, "GET", "/readyz", None) {
+            return (child, addr);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("serve exited: {status}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("server on {addr} did not become ready");
+}
+
+/// Reads until the server closes the connection; false if it was still
+/// open after `limit` (a bound far above the timeouts under test).
+fn closed_by_server(s: &mut std::net::TcpStream, limit: std::time::Duration) -> bool {
+    use std::io::Read;
+    s.set_read_timeout(Some(limit)).unwrap();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return false;
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+/// A request stopped mid-header and an idle keep-alive connection are
+/// closed by the server after their timeouts; an oversized body announced
+/// with `Expect: 100-continue` gets 413, never `100 Continue`.
+#[test]
+fn half_sent_and_idle_connections_are_closed_and_oversized_bodies_refused_first() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let (mut child, addr) = serve_process(
+        &index,
+        &["--header-timeout", "1", "--idle-timeout", "2"],
+        None,
+    );
+    let limit = std::time::Duration::from_secs(60);
+
+    let mut half = std::net::TcpStream::connect(addr).unwrap();
+    half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    assert!(
+        closed_by_server(&mut half, limit),
+        "a half-sent request is held"
+    );
+
+    let mut idle = std::net::TcpStream::connect(addr).unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut head = [0u8; 12];
+    idle.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200");
+    assert!(
+        closed_by_server(&mut idle, limit),
+        "an idle keep-alive connection is held"
+    );
+
+    let mut big = std::net::TcpStream::connect(addr).unwrap();
+    big.write_all(
+        b"POST /api/similar HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+          Content-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n",
+    )
+    .unwrap();
+    big.set_read_timeout(Some(limit)).unwrap();
+    let mut head = [0u8; 12];
+    big.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 413");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Started with the common soft limit of 1,024 open files, the server
+/// raises it and keeps answering `/healthz` while 2,000 connections that
+/// sent half a request are held open.
+#[test]
+fn healthz_answers_while_2000_half_open_connections_are_held() {
+    use std::io::Write;
+    set_file_limit(8192).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let (mut child, addr) = serve_process(&index, &["--header-timeout", "600"], Some(1024));
+    let fds = || {
+        std::fs::read_dir(format!("/proc/{}/fd", child.id()))
+            .unwrap()
+            .count()
+    };
+    let before = fds();
+    let mut held = Vec::with_capacity(2000);
+    for _ in 0..2000 {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            .unwrap();
+        held.push(s);
+    }
+    // the connections accepted: the server holds a descriptor for each
+    // (less a few: `before` may count the readiness probe's closing socket;
+    // a server stuck at 1,024 files stops near 1,020)
+    let mut accepted = false;
+    for _ in 0..600 {
+        if fds() >= before + 1990 {
+            accepted = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let (status, body) = request(addr, "GET", "/healthz", None).unwrap();
+    let count = fds() - before;
+    drop(held);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(accepted, "the server accepted {count} of 2000 connections");
+    assert_eq!(status, 200, "{body}");
+}

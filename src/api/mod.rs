@@ -12,6 +12,7 @@ mod handlers;
 mod listen;
 pub mod openapi;
 pub mod params;
+pub mod timeouts;
 mod ui;
 
 use std::path::PathBuf;
@@ -34,6 +35,7 @@ use crate::engine::Engine;
 pub use admin::check_admin_token;
 use error::ApiError;
 pub use listen::{Listeners, serve};
+pub use timeouts::Timeouts;
 
 /// Largest accepted request body (POST /api/similar), in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -264,6 +266,33 @@ fn is_html(res: &axum::http::Response<Body>) -> bool {
         .is_some_and(|t| t.starts_with("text/html"))
 }
 
+/// A request that announces a body over [`MAX_BODY_BYTES`] is answered 413
+/// before any of it is read: with `Expect: 100-continue` the client never
+/// gets a `100 Continue` and never sends it.
+async fn refuse_oversized_bodies(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(len) = announced.filter(|&n| n > MAX_BODY_BYTES as u64) {
+        let mut res = ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("Content-Length: {len} bytes; at most {MAX_BODY_BYTES} are accepted"),
+        )
+        .into_response();
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return res;
+    }
+    next.run(req).await
+}
+
 /// The whole application.
 ///
 /// The cross-cutting layers (request id, tracing, CORS, body limit) wrap the
@@ -291,6 +320,8 @@ pub fn app(state: AppState) -> Result<Router, String> {
     let csp = content_security_policy(&state.config.frame_ancestors)?;
     let deny_frames = state.config.frame_ancestors.is_empty();
     let stack = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(timeouts::track_requests))
+        .layer(axum::middleware::from_fn(refuse_oversized_bodies))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
