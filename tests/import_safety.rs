@@ -297,3 +297,37 @@ fn the_plan_filter_accepts_the_plan_id_and_the_name() {
         assert_eq!(json_id, json_name);
     }
 }
+
+/// 000 with thirty unconfigured columns added to its header rows: the error
+/// names the header's line and the unconfigured cells instead of saying no
+/// line names the title column.
+#[test]
+fn a_header_with_many_unconfigured_columns_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = corpus_dir(dir.path(), "", &["000"], "");
+    let file = dir.path().join("000_4903324de63901ba.txt");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let extra: String = (1..=30).map(|i| format!("\t備考{i}")).collect();
+    let mut first = None;
+    let lines: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if l.split('\t').any(|c| c.trim() == "実施内容") {
+                first.get_or_insert(i + 1);
+                format!("{l}{extra}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let corpus = import_manifest(&manifest).unwrap();
+    let e = corpus.reports[0].error.as_ref().expect("fails");
+    assert_eq!(e.line, first, "{e}");
+    assert!(
+        e.message.contains("\"備考1\"") && e.message.contains("names the title column"),
+        "{e}"
+    );
+    assert!(!e.message.contains("no line names"), "{e}");
+}
