@@ -331,3 +331,34 @@ fn a_header_with_many_unconfigured_columns_is_named() {
     );
     assert!(!e.message.contains("no line names"), "{e}");
 }
+
+/// A JSONL record whose fields carry `\u0000` escapes: dropped from the
+/// record with a warning on its line, so a facet value is not split.
+#[test]
+fn escaped_control_characters_are_dropped_from_records() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("nul.jsonl"),
+        "{\"title\":\"相談\\u0000窓口\",\"departments\":[\"福祉部\\u0000\"]}\n{\"title\":\"見守り\",\"departments\":[\"福祉部\"]}\n",
+    )
+    .unwrap();
+    let manifest = corpus_dir(
+        dir.path(),
+        "",
+        &[],
+        &jsonl_entry("nul.jsonl", "n", "甲市地域福祉計画", "甲市"),
+    );
+    let corpus = import_manifest(&manifest).unwrap();
+    assert_eq!(corpus.errors().count(), 0);
+    assert_eq!(corpus.measures[0].title, "相談窓口");
+    assert_eq!(
+        corpus.measures[0].departments,
+        corpus.measures[1].departments
+    );
+    let w = &corpus.reports[0].warnings;
+    assert!(
+        w.iter()
+            .any(|w| w.line == 1 && w.message.contains("2 control character")),
+        "{w:?}"
+    );
+}

@@ -53,7 +53,14 @@ impl Limits {
 
     /// Checks the records a document yielded: their number, and the length
     /// of every string field (the error names the record's line and field).
-    pub fn check_records(&self, file: &str, measures: &[Measure]) -> Result<(), ImportError> {
+    /// Control characters that reached a field (a `\u0000` escape in a JSONL
+    /// record) are dropped, with a warning in `ledger`.
+    pub fn check_records(
+        &self,
+        file: &str,
+        measures: &mut [Measure],
+        ledger: &mut super::Ledger,
+    ) -> Result<(), ImportError> {
         if measures.len() > self.records {
             return Err(ImportError::new(
                 file,
@@ -66,9 +73,21 @@ impl Limits {
                 ),
             ));
         }
-        for m in measures {
-            let value = serde_json::to_value(m)
-                .map_err(|e| ImportError::new(file, Some(m.source.line), format!("record: {e}")))?;
+        for m in measures.iter_mut() {
+            let line = m.source.line;
+            let record_err =
+                |e: serde_json::Error| ImportError::new(file, Some(line), format!("record: {e}"));
+            let mut value = serde_json::to_value(&*m).map_err(record_err)?;
+            let dropped = drop_controls(&mut value);
+            if dropped > 0 {
+                *m = serde_json::from_value(value.clone()).map_err(record_err)?;
+                ledger.warn(
+                    line,
+                    format!(
+                        "{dropped} control character(s) (NUL or the like) dropped from the record"
+                    ),
+                );
+            }
             if let Some((field, len)) = longest_over(&value, self.field_bytes, String::new()) {
                 return Err(ImportError::new(
                     file,
@@ -82,6 +101,23 @@ impl Limits {
             }
         }
         Ok(())
+    }
+}
+
+/// Drops the control characters [`super::is_dropped_control`] from every
+/// string in `v`; returns how many.
+fn drop_controls(v: &mut serde_json::Value) -> usize {
+    match v {
+        serde_json::Value::String(s) => {
+            let before = s.chars().count();
+            if s.chars().any(super::is_dropped_control) {
+                s.retain(|c| !super::is_dropped_control(c));
+            }
+            before - s.chars().count()
+        }
+        serde_json::Value::Array(items) => items.iter_mut().map(drop_controls).sum(),
+        serde_json::Value::Object(map) => map.values_mut().map(drop_controls).sum(),
+        _ => 0,
     }
 }
 

@@ -342,14 +342,14 @@ fn import_one(
             format!("{n} control character(s) (NUL or the like) dropped from the line"),
         );
     }
-    let measures = importer_for(format).import(&doc, &mut ledger)?;
-    limits.check_records(&entry.file, &measures)?;
+    let mut measures = importer_for(format).import(&doc, &mut ledger)?;
+    limits.check_records(&entry.file, &mut measures, &mut ledger)?;
     Ok((measures, ledger))
 }
 
 /// Control characters a document may not carry into a record: C0 but tab
 /// and line ends, DEL, C1.
-fn is_dropped_control(c: char) -> bool {
+pub(crate) fn is_dropped_control(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
