@@ -420,7 +420,18 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 let outcome = Engine::build(&cli.manifest, &cli.index, &mut |_| {})?;
                 eprint!("{}", shisaku::ingest::render_reports(&outcome.reports));
             }
-            let engine = Engine::open(&cli.index)?;
+            let engine = match Engine::open(&cli.index) {
+                // a generation of an older shisaku: rebuilt, as a missing one is
+                Err(shisaku::engine::EngineError::Index(
+                    e @ shisaku::index::IndexError::Unverified(_),
+                )) => {
+                    tracing::warn!(error = %e, "rebuilding the index from the manifest");
+                    let outcome = Engine::build(&cli.manifest, &cli.index, &mut |_| {})?;
+                    eprint!("{}", shisaku::ingest::render_reports(&outcome.reports));
+                    Engine::open(&cli.index)?
+                }
+                other => other?,
+            };
             tracing::info!(measures = engine.measures.len(), generation = %engine.generation(), "index open");
             let config = shisaku::api::Config {
                 cors_origins: args

@@ -583,3 +583,31 @@ fn healthz_answers_while_2000_half_open_connections_are_held() {
     assert!(accepted, "the server accepted {count} of 2000 connections");
     assert_eq!(status, 200, "{body}");
 }
+
+/// A generation without checksums (an older shisaku's): `verify` and
+/// `search` refuse it saying so; `serve` rebuilds, as it builds a missing
+/// index, and serves the new generation.
+#[test]
+fn a_generation_without_checksums_is_refused_and_serve_rebuilds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let manifest = common::manifest_path();
+    let out = shisaku(&manifest, &index, &["index"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let old = current(&index);
+    std::fs::remove_file(index.join(&old).join("shisaku-meta.json")).unwrap();
+    for args in [&["verify"][..], &["search", "相談"][..]] {
+        let out = shisaku(&manifest, &index, args);
+        assert!(!out.status.success());
+        let err = stderr(&out);
+        assert!(
+            err.contains("shisaku-meta.json") && err.contains("no checksums"),
+            "{err}"
+        );
+    }
+    let server = serve(&manifest, &index, None);
+    let health = healthz(server.addr);
+    assert_eq!(health["measures"], 463);
+    assert_ne!(health["generation"], old.as_str());
+    assert_eq!(health["generation"], current(&index).as_str());
+}

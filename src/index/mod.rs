@@ -49,6 +49,13 @@ pub enum IndexError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("stored record is not valid JSON: {0}")]
     Record(#[from] serde_json::Error),
+    /// A generation without recorded checksums (built by an older shisaku).
+    #[error(
+        "{}: missing: the generation has no checksums (built by an older shisaku); rebuild it \
+         with `shisaku index`",
+        .0.display()
+    )]
+    Unverified(PathBuf),
 }
 
 pub(crate) fn io_err(path: &Path, e: impl std::fmt::Display) -> IndexError {

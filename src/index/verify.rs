@@ -130,11 +130,7 @@ pub fn verify(dir: &Path) -> Result<Verified, IndexError> {
     let text = match std::fs::read(&meta_path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(io_err(
-                &meta_path,
-                "missing: the generation has no checksums (built by an older shisaku, or not \
-                 finished); rebuild it with `shisaku index`",
-            ));
+            return Err(IndexError::Unverified(meta_path));
         }
         Err(e) => return Err(io_err(&meta_path, e)),
     };
