@@ -89,10 +89,12 @@ pub struct ReindexResponse {
     pub failed_documents: Vec<String>,
 }
 
-/// Rebuilds the index from the configured manifest and swaps it in.
+/// Rebuilds the index from the configured manifest and swaps it in; when a
+/// document fails to import nothing changes (422 naming it).
 #[utoipa::path(post, path = "/api/admin/reindex", tag = "operations",
     responses((status = 200, body = ReindexResponse), (status = 401, body = super::error::ErrorBody),
-        (status = 409, body = super::error::ErrorBody)))]
+        (status = 409, body = super::error::ErrorBody),
+        (status = 422, description = "a document failed to import; the index is unchanged", body = super::error::ErrorBody)))]
 pub async fn reindex(
     State(state): State<AppState>,
     headers: HeaderMap,
