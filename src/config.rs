@@ -13,9 +13,12 @@
 //! addr = "0.0.0.0:8080"
 //! cors_origins = ["https://intranet.example.jp"]
 //! request_timeout = 10
+//! header_timeout = 10
+//! idle_timeout = 60
 //! watch_seconds = 2
 //! search_cache = 2048
 //! workers = 0
+//! # frame_ancestors = ["https://portal.example.jp"]
 //! # admin_token: prefer SHISAKU_ADMIN_TOKEN; a token here must be in a file only the service can read
 //! ```
 
@@ -50,10 +53,13 @@ pub struct ServeConfig {
     pub addr: Option<SocketAddr>,
     pub cors_origins: Option<Vec<String>>,
     pub request_timeout: Option<u64>,
+    pub header_timeout: Option<u64>,
+    pub idle_timeout: Option<u64>,
     pub admin_token: Option<String>,
     pub watch_seconds: Option<u64>,
     pub search_cache: Option<usize>,
     pub workers: Option<usize>,
+    pub frame_ancestors: Option<Vec<String>>,
 }
 
 impl Config {

@@ -53,6 +53,23 @@ pub enum EngineError {
         parameter: &'static str,
         message: String,
     },
+    /// Documents failed to import, so no generation was built: the index
+    /// folder is unchanged.
+    #[error(
+        "{} of {} documents failed to import, so the index in {} was not changed{}: {}; \
+         fix them, or build from the others with `shisaku index --allow-partial`",
+        failed.len(), reports.len(), root.display(),
+        current.as_deref().map(|c| format!(" ({c} stays current)")).unwrap_or_default(),
+        failed.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+    )]
+    ImportFailed {
+        root: PathBuf,
+        /// The live generation, which stays live.
+        current: Option<String>,
+        failed: Vec<ingest::ImportError>,
+        /// Every document's report (the failed ones with their error).
+        reports: Vec<ImportReport>,
+    },
 }
 
 /// The stored links of one measure.
@@ -108,6 +125,9 @@ pub struct Engine {
     /// Position in `measures` of each document, by segment and doc id: a
     /// hit's record is read from memory, not from the index's store.
     by_address: Vec<Vec<u32>>,
+    /// Plan names by plan id: the `plan` filter takes either (the index
+    /// holds names; `/api/plans` lists ids).
+    plan_names: HashMap<String, String>,
 }
 
 /// Search responses kept per engine (by default; see [`Engine::with_search_cache`]).
@@ -164,25 +184,42 @@ impl LinkTimes {
 impl Engine {
     /// Imports the manifest and builds a new generation under `root` (index +
     /// related links), swapped in atomically.
+    /// Fails without touching `root` ([`EngineError::ImportFailed`]) when a
+    /// document fails to import.
     pub fn build(
         manifest: &Path,
         root: &Path,
         progress: &mut dyn FnMut(usize),
     ) -> Result<BuildOutcome, EngineError> {
-        Self::build_with(manifest, root, progress, true)
+        Self::build_with(manifest, root, progress, true, false)
     }
 
     /// [`Engine::build`], optionally without the related links (`with_links`
     /// false: an empty links file, so related lists and the overlap report
     /// are empty — for scale tests of search on corpora where the links
-    /// would take too long).
+    /// would take too long), and optionally from the documents that imported
+    /// when others failed (`allow_partial`).
     pub fn build_with(
         manifest: &Path,
         root: &Path,
         progress: &mut dyn FnMut(usize),
         with_links: bool,
+        allow_partial: bool,
     ) -> Result<BuildOutcome, EngineError> {
         let corpus = ingest::import_manifest(manifest)?;
+        let failed: Vec<ingest::ImportError> = corpus.errors().cloned().collect();
+        if !failed.is_empty() && !allow_partial {
+            let current = index::current_generation(root)
+                .ok()
+                .flatten()
+                .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()));
+            return Err(EngineError::ImportFailed {
+                root: root.to_path_buf(),
+                current,
+                failed,
+                reports: corpus.reports,
+            });
+        }
         let (generation, index_seconds, links) =
             Self::build_from_with(&corpus.measures, root, progress, with_links)?;
         Ok(BuildOutcome {
@@ -269,6 +306,10 @@ impl Engine {
             .enumerate()
             .map(|(i, m)| (m.id.clone(), i))
             .collect();
+        let plan_names = measures
+            .iter()
+            .map(|m| (m.plan.id.clone(), m.plan.name.clone()))
+            .collect();
         let mut engine = Engine {
             index,
             links: LinkTable::new(measures.len()),
@@ -279,6 +320,7 @@ impl Engine {
             search_cache: None,
             overlaps: Mutex::new(None),
             by_address,
+            plan_names,
         }
         .with_search_cache(SEARCH_CACHE_ENTRIES);
         for l in links {
@@ -324,6 +366,7 @@ impl Engine {
     /// cache keeps the serialized JSON, so a hit costs neither a copy of the
     /// response nor its serialization.
     pub fn search_json(&self, req: &SearchRequest) -> Result<Bytes, EngineError> {
+        let req = &*self.plan_ids_as_names(req);
         req.check()?;
         if let Some(hit) = self.cached_search_json(req) {
             return Ok(hit);
@@ -340,6 +383,7 @@ impl Engine {
     /// before handing the search to a worker thread.
     pub fn cached_search_json(&self, req: &SearchRequest) -> Option<Bytes> {
         let cache = self.search_cache.as_ref()?;
+        let req = &*self.plan_ids_as_names(req);
         req.check().ok()?;
         lock(cache).get(&req.cache_key()).cloned()
     }
@@ -347,9 +391,33 @@ impl Engine {
     /// Runs a search and returns the typed response, without the cache
     /// (benchmarks of the engine itself, tests).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
+        let req = &*self.plan_ids_as_names(req);
         Ok(search::search_with(&self.index, req, &|a| {
             self.record_at(a)
         })?)
+    }
+
+    /// `req` with every `plan` filter that gives a plan id (and is not also
+    /// a plan's name) turned into that plan's name, which the index holds.
+    pub fn plan_ids_as_names<'r>(
+        &self,
+        req: &'r SearchRequest,
+    ) -> std::borrow::Cow<'r, SearchRequest> {
+        let is_id = |f: &index::Facet, v: &String| {
+            *f == index::Facet::Plan
+                && self.plan_names.contains_key(v)
+                && !self.plan_names.values().any(|n| n == v)
+        };
+        if !req.filters.iter().any(|(f, v)| is_id(f, v)) {
+            return std::borrow::Cow::Borrowed(req);
+        }
+        let mut owned = req.clone();
+        for (f, v) in &mut owned.filters {
+            if is_id(f, v) {
+                *v = self.plan_names[v.as_str()].clone();
+            }
+        }
+        std::borrow::Cow::Owned(owned)
     }
 
     /// The most related measures of `id` (other plans unless `all_plans`).

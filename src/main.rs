@@ -51,7 +51,15 @@ enum Command {
         /// for scale tests of search on very large corpora.
         #[arg(long)]
         no_links: bool,
+        /// Build and swap in the documents that imported even when others
+        /// failed (exit code 2). Without it a failed document leaves the
+        /// index unchanged (exit code 1).
+        #[arg(long)]
+        allow_partial: bool,
     },
+    /// Verify the live index generation: every file against the checksums
+    /// recorded when it was built, and tantivy's segment checksums.
+    Verify,
     /// Serve the HTTP API, the web UI and the widget (builds the index first if there is none).
     Serve(ServeArgs),
     /// Search the index.
@@ -161,6 +169,14 @@ struct ServeArgs {
     /// Longest time one request may take, in seconds.
     #[arg(long, default_value_t = 10, env = "SHISAKU_REQUEST_TIMEOUT")]
     request_timeout: u64,
+    /// Seconds a client has from the first byte of a request to the end of
+    /// its headers (then the connection is closed).
+    #[arg(long, default_value_t = 10, env = "SHISAKU_HEADER_TIMEOUT")]
+    header_timeout: u64,
+    /// Seconds a connection with no request in flight may stay without a
+    /// byte either way (idle keep-alive, half-open, a client not reading).
+    #[arg(long, default_value_t = 60, env = "SHISAKU_IDLE_TIMEOUT")]
+    idle_timeout: u64,
     /// Token for the admin endpoints (POST /api/admin/reindex); without it they are disabled.
     /// Prefer the environment variable, so the token does not show in `ps`.
     #[arg(long, env = "SHISAKU_ADMIN_TOKEN", hide_env_values = true)]
@@ -173,6 +189,15 @@ struct ServeArgs {
     /// to load-test the engine itself).
     #[arg(long, default_value_t = shisaku::engine::SEARCH_CACHE_ENTRIES, env = "SHISAKU_SEARCH_CACHE")]
     search_cache: usize,
+    /// Origin whose pages may show the web UI in a frame (CSP frame-ancestors),
+    /// e.g. https://portal.example.jp; repeat or comma-separate for several.
+    /// None by default: the pages cannot be framed.
+    #[arg(
+        long = "frame-ancestor",
+        env = "SHISAKU_FRAME_ANCESTORS",
+        value_delimiter = ','
+    )]
+    frame_ancestors: Vec<String>,
     /// HTTP worker threads, each accepting on its own listener bound to the
     /// address (0 = one per CPU core). Searches run on a separate blocking pool.
     #[arg(long, default_value_t = 0, env = "SHISAKU_WORKERS")]
@@ -279,6 +304,12 @@ fn with_config_file(
         if let Some(v) = s.request_timeout.filter(|_| unset(sub, "request_timeout")) {
             args.request_timeout = v;
         }
+        if let Some(v) = s.header_timeout.filter(|_| unset(sub, "header_timeout")) {
+            args.header_timeout = v;
+        }
+        if let Some(v) = s.idle_timeout.filter(|_| unset(sub, "idle_timeout")) {
+            args.idle_timeout = v;
+        }
         if let Some(v) = s.admin_token.filter(|_| unset(sub, "admin_token")) {
             args.admin_token = Some(v);
         }
@@ -290,6 +321,9 @@ fn with_config_file(
         }
         if let Some(v) = s.workers.filter(|_| unset(sub, "workers")) {
             args.workers = v;
+        }
+        if let Some(v) = s.frame_ancestors.filter(|_| unset(sub, "frame_ancestors")) {
+            args.frame_ancestors = v;
         }
     }
     Ok(cli)
@@ -309,15 +343,29 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
     // write takes the lock, so no other thread could ever wait on it)
     let mut out = std::io::stdout();
     match cli.command {
-        Command::Index { no_links } => {
+        Command::Index {
+            no_links,
+            allow_partial,
+        } => {
+            init_tracing("warn");
             let bar = progress_bar();
-            let outcome = Engine::build_with(
+            let built = Engine::build_with(
                 &cli.manifest,
                 &cli.index,
                 &mut |n| bar.set_position(n as u64),
                 !no_links,
-            )?;
+                allow_partial,
+            );
             bar.finish_and_clear();
+            let outcome = match built {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    if let shisaku::engine::EngineError::ImportFailed { reports, .. } = &e {
+                        eprint!("{}", shisaku::ingest::render_reports(reports));
+                    }
+                    return Err(e.into());
+                }
+            };
             eprint!("{}", shisaku::ingest::render_reports(&outcome.reports));
             let links = outcome.links;
             eprintln!(
@@ -335,8 +383,36 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 return Ok(ExitCode::from(2));
             }
         }
+        Command::Verify => {
+            let Some(dir) = shisaku::index::current_generation(&cli.index)? else {
+                return Err(shisaku::index::IndexError::Missing(cli.index.clone()).into());
+            };
+            let started = std::time::Instant::now();
+            let v = shisaku::index::verify(&dir)?;
+            writeln!(
+                out,
+                "{}: ok ({} measures; {} files, {:.1} MB checked in {:.1} ms)",
+                dir.display(),
+                v.measures,
+                v.files,
+                v.bytes as f64 / 1e6,
+                started.elapsed().as_secs_f64() * 1000.0
+            )?;
+        }
         Command::Serve(args) => {
-            init_tracing();
+            init_tracing("info,tower_http=info");
+            // an empty token leaves the admin endpoints off, as none does
+            let admin_token = args.admin_token.filter(|t| !t.is_empty());
+            if let Some(token) = &admin_token {
+                shisaku::api::check_admin_token(token).map_err(|e| {
+                    format!("admin token (--admin-token, SHISAKU_ADMIN_TOKEN or admin_token in the config file) {e}")
+                })?;
+            }
+            raise_file_limit();
+            let timeouts = shisaku::api::Timeouts {
+                header: std::time::Duration::from_secs(args.header_timeout.max(1)),
+                idle: std::time::Duration::from_secs(args.idle_timeout.max(1)),
+            };
             // the address first: a busy port is reported before the index is opened
             let listeners = shisaku::api::Listeners::bind(args.addr, args.workers)?;
             if shisaku::index::current_generation(&cli.index)?.is_none() {
@@ -344,7 +420,18 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 let outcome = Engine::build(&cli.manifest, &cli.index, &mut |_| {})?;
                 eprint!("{}", shisaku::ingest::render_reports(&outcome.reports));
             }
-            let engine = Engine::open(&cli.index)?;
+            let engine = match Engine::open(&cli.index) {
+                // a generation of an older shisaku: rebuilt, as a missing one is
+                Err(shisaku::engine::EngineError::Index(
+                    e @ shisaku::index::IndexError::Unverified(_),
+                )) => {
+                    tracing::warn!(error = %e, "rebuilding the index from the manifest");
+                    let outcome = Engine::build(&cli.manifest, &cli.index, &mut |_| {})?;
+                    eprint!("{}", shisaku::ingest::render_reports(&outcome.reports));
+                    Engine::open(&cli.index)?
+                }
+                other => other?,
+            };
             tracing::info!(measures = engine.measures.len(), generation = %engine.generation(), "index open");
             let config = shisaku::api::Config {
                 cors_origins: args
@@ -353,10 +440,15 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     .filter(|o| !o.trim().is_empty())
                     .collect(),
                 request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
-                admin_token: args.admin_token.filter(|t| !t.is_empty()),
+                admin_token,
                 manifest: cli.manifest.clone(),
                 index_root: cli.index.clone(),
                 search_cache_entries: args.search_cache,
+                frame_ancestors: args
+                    .frame_ancestors
+                    .into_iter()
+                    .filter(|o| !o.trim().is_empty())
+                    .collect(),
             };
             // the runtime first: opening the state starts background work on it
             let runtime = tokio::runtime::Runtime::new()?;
@@ -370,11 +462,10 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                         std::time::Duration::from_secs(args.watch_seconds),
                     ));
                 }
-                shisaku::api::serve(router, listeners).await
+                shisaku::api::serve(router, listeners, timeouts).await
             })?;
         }
         Command::Search(args) => {
-            let ix = shisaku::index::OpenIndex::open(&cli.index)?;
             let filters = args
                 .filters
                 .iter()
@@ -388,7 +479,17 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 offset: args.offset,
                 synonyms: !args.no_synonyms,
             };
-            let res = search::search(&ix, &req)?;
+            // a plan filter may give the plan's id: the engine knows the
+            // plans (opening it reads every record, so only then)
+            let res = if req
+                .filters
+                .iter()
+                .any(|(f, _)| *f == shisaku::index::Facet::Plan)
+            {
+                Engine::open(&cli.index)?.search(&req)?
+            } else {
+                search::search(&shisaku::index::OpenIndex::open(&cli.index)?, &req)?
+            };
             if args.json {
                 print_json(&res)?;
             } else {
@@ -601,6 +702,34 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Raises the soft limit of open files to the hard limit: every connection
+/// is a file, and the common default of 1,024 would let that many idle or
+/// half-open clients stop the server from accepting. Logged either way.
+fn raise_file_limit() {
+    #[cfg(target_os = "linux")]
+    {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit/setrlimit with a valid resource and a valid struct.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+                return;
+            }
+            let before = lim.rlim_cur;
+            if lim.rlim_cur < lim.rlim_max {
+                lim.rlim_cur = lim.rlim_max;
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+                    tracing::warn!(limit = before, "the open-file limit could not be raised");
+                    return;
+                }
+            }
+            tracing::info!(from = before, to = lim.rlim_cur, "open-file limit");
+        }
+    }
+}
+
 /// A progress bar on a terminal, hidden otherwise.
 fn progress_bar() -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
@@ -615,10 +744,11 @@ fn progress_bar() -> indicatif::ProgressBar {
     bar
 }
 
-/// Structured logs on stderr; `RUST_LOG` sets the level, `SHISAKU_LOG=json` the format.
-fn init_tracing() {
+/// Structured logs on stderr; `RUST_LOG` sets the level (`default` without
+/// it), `SHISAKU_LOG=json` the format.
+fn init_tracing(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -375,6 +375,7 @@ async fn browser_end_to_end() {
     // session close (which quits Chromium) before the panic is passed on
     let scenarios = tokio::spawn(async move {
         let (base, allowed_origin, refused_origin) = urls;
+        ui_works_under_its_content_security_policy(&b, &base).await;
         search_with_suggestions_and_facets(&b, &base).await;
         synonyms_and_pagination(&b, &base).await;
         search_errors_and_escaping(&b, &base).await;
@@ -435,6 +436,43 @@ fn widget_page(base: &str, origin: &str) -> String {
 /// Type a query: suggestions (keyboard: ↓, Esc, Enter), results, facet counts;
 /// a facet narrows the results and counts; the URL carries the state through
 /// back, forward and reload.
+/// The pages are served with a Content-Security-Policy (no inline or
+/// eval'd script): it is in force in the browser, and the UI's own work
+/// (listing, suggestions, a search) violates none of it.
+async fn ui_works_under_its_content_security_policy(b: &Browser, base: &str) {
+    b.goto(&format!("{base}/")).await;
+    b.until_count("results under the CSP", "#results .hit", 10)
+        .await;
+    // an inline script added to the page does not run
+    let inline = b
+        .js(
+            "var s = document.createElement('script'); s.textContent = 'window.__inline = 1;'; \
+             document.head.appendChild(s); return window.__inline === 1 ? 'ran' : 'blocked';",
+        )
+        .await;
+    assert_eq!(inline, "blocked", "the CSP is not in force");
+    b.js(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', \
+          e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI)); return true;",
+    )
+    .await;
+    let q = b.find("#q").await;
+    q.send_keys("相談").await.unwrap();
+    q.send_keys(&key(Key::Enter)).await.unwrap();
+    b.until("a search under the CSP", "return location.search;", |v| {
+        v.as_str().is_some_and(|s| s.contains("q="))
+    })
+    .await;
+    b.until(
+        "results of the search",
+        "return document.querySelectorAll('#results .hit').length;",
+        |v| v.as_u64().unwrap_or(0) > 0,
+    )
+    .await;
+    let violations = b.js("return window.__csp;").await;
+    assert_eq!(violations, serde_json::json!([]), "CSP violations");
+}
+
 async fn search_with_suggestions_and_facets(b: &Browser, base: &str) {
     b.goto(&format!("{base}/")).await;
     assert_eq!(b.js("return document.documentElement.lang;").await, "ja");

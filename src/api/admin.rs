@@ -13,6 +13,29 @@ use super::AppState;
 use super::error::{ApiError, ApiResult};
 use crate::engine::Engine;
 
+/// Checks a configured admin token: one that no `Authorization` header
+/// could ever carry (whitespace such as a trailing newline from a file,
+/// control or non-ASCII characters) is refused at start-up instead of
+/// silently locking the admin endpoints.
+pub fn check_admin_token(token: &str) -> Result<(), String> {
+    if token.is_empty() {
+        return Err("is empty".into());
+    }
+    if let Some((at, c)) = token.char_indices().find(|(_, c)| !c.is_ascii_graphic()) {
+        let what = if c.is_whitespace() {
+            "whitespace (a trailing newline from a file?)"
+        } else if c.is_control() {
+            "a control character"
+        } else {
+            "a non-ASCII character"
+        };
+        return Err(format!(
+            "contains {what} {c:?} at byte {at}: a bearer token is visible ASCII only, so it could never match"
+        ));
+    }
+    Ok(())
+}
+
 /// Checks `Authorization: Bearer <token>` against the configured token.
 fn authorize(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
     let Some(expected) = state.config.admin_token.as_deref() else {
@@ -36,6 +59,27 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::check_admin_token;
+
+    #[test]
+    fn tokens_no_header_could_carry_are_refused() {
+        assert!(check_admin_token("test-admin-token-0123456789").is_ok());
+        for (bad, says) in [
+            ("", "empty"),
+            ("secret\n", "whitespace"),
+            (" secret", "whitespace"),
+            ("sec ret", "whitespace"),
+            ("秘密のトークン", "non-ASCII"),
+            ("sec\u{7}ret", "control"),
+        ] {
+            let e = check_admin_token(bad).unwrap_err();
+            assert!(e.contains(says), "{bad:?}: {e}");
+        }
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReindexResponse {
     pub generation: String,
@@ -45,10 +89,12 @@ pub struct ReindexResponse {
     pub failed_documents: Vec<String>,
 }
 
-/// Rebuilds the index from the configured manifest and swaps it in.
+/// Rebuilds the index from the configured manifest and swaps it in; when a
+/// document fails to import nothing changes (422 naming it).
 #[utoipa::path(post, path = "/api/admin/reindex", tag = "operations",
     responses((status = 200, body = ReindexResponse), (status = 401, body = super::error::ErrorBody),
-        (status = 409, body = super::error::ErrorBody)))]
+        (status = 409, body = super::error::ErrorBody),
+        (status = 422, description = "a document failed to import; the index is unchanged", body = super::error::ErrorBody)))]
 pub async fn reindex(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -78,6 +78,11 @@ impl From<EngineError> for ApiError {
                 ApiError::bad_parameter(parameter, message)
             }
             EngineError::Search(s) => s.into(),
+            e @ EngineError::ImportFailed { .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import_failed",
+                e.to_string(),
+            ),
             e @ (EngineError::Index(_) | EngineError::Manifest(_)) => ApiError::internal(e),
         }
     }

@@ -19,9 +19,10 @@ use std::net::SocketAddr;
 use std::thread::JoinHandle;
 
 use axum::Router;
-use axum::serve::ListenerExt;
 use tokio::net::TcpSocket;
 use tokio::sync::{mpsc, watch};
+
+use super::timeouts::{Conn, TimedListener, Timeouts};
 
 /// The worker sockets, bound to the address but not yet listening: binding
 /// comes first, so that a busy address is reported before a large index has
@@ -72,9 +73,14 @@ impl Listeners {
     }
 }
 
-/// Serves `router` on every worker's socket until SIGINT/SIGTERM. Returns
-/// once every worker has finished its requests in flight.
-pub async fn serve(router: Router, listeners: Listeners) -> std::io::Result<()> {
+/// Serves `router` on every worker's socket until SIGINT/SIGTERM, with the
+/// connection `timeouts`. Returns once every worker has finished its
+/// requests in flight.
+pub async fn serve(
+    router: Router,
+    listeners: Listeners,
+    timeouts: Timeouts,
+) -> std::io::Result<()> {
     let Listeners { addr, sockets } = listeners;
     let workers = sockets.len();
     let listeners = sockets
@@ -91,6 +97,7 @@ pub async fn serve(router: Router, listeners: Listeners) -> std::io::Result<()> 
                 i,
                 listener,
                 router.clone(),
+                timeouts,
                 stop_rx.clone(),
                 ended_tx.clone(),
             )
@@ -173,6 +180,7 @@ fn spawn_worker(
     i: usize,
     listener: std::net::TcpListener,
     router: Router,
+    timeouts: Timeouts,
     mut stop: watch::Receiver<bool>,
     ended: mpsc::UnboundedSender<usize>,
 ) -> std::io::Result<JoinHandle<std::io::Result<()>>> {
@@ -185,15 +193,18 @@ fn spawn_worker(
                 .build()
                 .and_then(|rt| {
                     let served = rt.block_on(async move {
-                        // responses go out at once, not held back for Nagle's algorithm
-                        let listener = tokio::net::TcpListener::from_std(listener)?.tap_io(|tcp| {
-                            let _ = tcp.set_nodelay(true);
-                        });
-                        axum::serve(listener, router)
-                            .with_graceful_shutdown(async move {
-                                let _ = stop.wait_for(|stopped| *stopped).await;
-                            })
-                            .await
+                        let listener = TimedListener::new(
+                            tokio::net::TcpListener::from_std(listener)?,
+                            timeouts,
+                        );
+                        axum::serve(
+                            listener,
+                            router.into_make_service_with_connect_info::<Conn>(),
+                        )
+                        .with_graceful_shutdown(async move {
+                            let _ = stop.wait_for(|stopped| *stopped).await;
+                        })
+                        .await
                     });
                     // requests in flight have finished; background work
                     // (overlaps being warmed) is not waited for

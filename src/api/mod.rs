@@ -12,6 +12,7 @@ mod handlers;
 mod listen;
 pub mod openapi;
 pub mod params;
+pub mod timeouts;
 mod ui;
 
 use std::path::PathBuf;
@@ -27,11 +28,14 @@ use bytes::Bytes;
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::engine::Engine;
+pub use admin::check_admin_token;
 use error::ApiError;
 pub use listen::{Listeners, serve};
+pub use timeouts::Timeouts;
 
 /// Largest accepted request body (POST /api/similar), in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -50,6 +54,9 @@ pub struct Config {
     pub index_root: PathBuf,
     /// Search responses cached per engine (0 = no cache).
     pub search_cache_entries: usize,
+    /// Origins whose pages may show the UI in a frame (CSP
+    /// `frame-ancestors`). Empty = none may.
+    pub frame_ancestors: Vec<String>,
 }
 
 impl Default for Config {
@@ -61,6 +68,7 @@ impl Default for Config {
             manifest: PathBuf::from("seeds/manifest.toml"),
             index_root: PathBuf::from("index"),
             search_cache_entries: crate::engine::SEARCH_CACHE_ENTRIES,
+            frame_ancestors: Vec::new(),
         }
     }
 }
@@ -225,6 +233,66 @@ fn cors(origins: &[String]) -> Result<Option<CorsLayer>, String> {
     ))
 }
 
+/// The Content-Security-Policy of the HTML pages: the UI loads its script,
+/// style sheet and API answers from this server only (nothing inline), and
+/// may be framed only by `frame_ancestors` (none by default).
+fn content_security_policy(frame_ancestors: &[String]) -> Result<HeaderValue, String> {
+    for o in frame_ancestors {
+        let ok = !o.is_empty()
+            && o.chars()
+                .all(|c| c.is_ascii_graphic() && !matches!(c, ';' | ',' | '\''));
+        if !ok {
+            return Err(format!(
+                "frame ancestor {o:?}: an origin such as https://portal.example.jp is expected"
+            ));
+        }
+    }
+    let ancestors = if frame_ancestors.is_empty() {
+        "'none'".to_string()
+    } else {
+        frame_ancestors.join(" ")
+    };
+    HeaderValue::from_str(&format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+         connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
+    ))
+    .map_err(|e| format!("frame ancestors: {e}"))
+}
+
+fn is_html(res: &axum::http::Response<Body>) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"))
+}
+
+/// A request that announces a body over [`MAX_BODY_BYTES`] is answered 413
+/// before any of it is read: with `Expect: 100-continue` the client never
+/// gets a `100 Continue` and never sends it.
+async fn refuse_oversized_bodies(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(len) = announced.filter(|&n| n > MAX_BODY_BYTES as u64) {
+        let mut res = ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("Content-Length: {len} bytes; at most {MAX_BODY_BYTES} are accepted"),
+        )
+        .into_response();
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return res;
+    }
+    next.run(req).await
+}
+
 /// The whole application.
 ///
 /// The cross-cutting layers (request id, tracing, CORS, body limit) wrap the
@@ -249,7 +317,11 @@ pub fn app(state: AppState) -> Result<Router, String> {
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
         .with_state(state.clone());
+    let csp = content_security_policy(&state.config.frame_ancestors)?;
+    let deny_frames = state.config.frame_ancestors.is_empty();
     let stack = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(timeouts::track_requests))
+        .layer(axum::middleware::from_fn(refuse_oversized_bodies))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
@@ -263,6 +335,26 @@ pub fn app(state: AppState) -> Result<Router, String> {
             }),
         )
         .option_layer(cors(&state.config.cors_origins)?)
+        // every response: no content sniffing; HTML pages: the CSP and,
+        // unless some origin may frame them, X-Frame-Options for old browsers
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            move |res: &axum::http::Response<Body>| is_html(res).then(|| csp.clone()),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            move |res: &axum::http::Response<Body>| {
+                (deny_frames && is_html(res)).then(|| HeaderValue::from_static("DENY"))
+            },
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .service(routes);
     Ok(Router::new().fallback_service(stack))
@@ -290,9 +382,12 @@ fn warm(engine: &Arc<Engine>) {
 }
 
 /// Watches the index folder and swaps in a generation built elsewhere (by
-/// `shisaku index` while the server runs). Checks every `every`.
+/// `shisaku index` while the server runs). Checks every `every`. A
+/// generation that fails to open (verification names the damaged file) is
+/// logged once and not tried again; the server keeps the one it serves.
 pub async fn watch_generations(state: AppState, every: Duration) {
     let mut ticker = tokio::time::interval(every);
+    let mut rejected: Option<String> = None;
     loop {
         ticker.tick().await;
         let current = state.engine().generation();
@@ -304,7 +399,7 @@ pub async fn watch_generations(state: AppState, every: Duration) {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        if name == current {
+        if name == current || rejected.as_deref() == Some(name.as_str()) {
             continue;
         }
         let _guard = state.reindexing.lock().await;
@@ -317,7 +412,8 @@ pub async fn watch_generations(state: AppState, every: Duration) {
                 state.swap(engine);
             }
             Ok(Err(e)) => {
-                tracing::warn!(error = %e, "new index generation could not be opened; still serving the old one")
+                tracing::error!(generation = %name, error = %e, "new index generation could not be opened; still serving the old one");
+                rejected = Some(name);
             }
             Err(e) => tracing::warn!(error = %e, "opening the new generation failed"),
         }

@@ -5,18 +5,30 @@
 //!
 //! ```text
 //! index/
-//!   CURRENT          name of the live generation (replaced by rename: atomic)
-//!   gen-<millis>/    a complete tantivy index, written before CURRENT names it
+//!   LOCK                   held (advisory lock) by the one build running
+//!   CURRENT                name of the live generation (replaced by rename: atomic)
+//!   gen-<millis>-<pid>/    a complete tantivy index, written before CURRENT names it,
+//!     shisaku-meta.json    with the SHA-256 of every other file in the folder
 //! ```
 //!
-//! A rebuild writes a new generation, commits it, and only then renames a new
-//! `CURRENT` into place, so a reader sees the old index or the new one, never
-//! half of one; a crash mid-build leaves `CURRENT` naming the old generation.
+//! A rebuild takes the lock, writes a new generation, commits it, records its
+//! checksums, and only then renames a new `CURRENT` into place, so a reader
+//! sees the old index or the new one, never half of one; a crash mid-build
+//! leaves `CURRENT` naming the old generation. Builds are serialized by the
+//! lock, so one build never removes what another is writing; after the swap
+//! the new and the previous generation are kept and every other one removed.
+//!
+//! Opening a generation verifies it ([`verify`]) and never writes to it
+//! (no tantivy lock files): a read-only index folder can be searched.
 
+mod readonly;
 mod schema;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
+
+pub use verify::{META_FILE, Verified, verify};
 
 use rayon::prelude::*;
 use tantivy::schema::Value;
@@ -37,6 +49,13 @@ pub enum IndexError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("stored record is not valid JSON: {0}")]
     Record(#[from] serde_json::Error),
+    /// A generation without recorded checksums (built by an older shisaku).
+    #[error(
+        "{}: missing: the generation has no checksums (built by an older shisaku); rebuild it \
+         with `shisaku index`",
+        .0.display()
+    )]
+    Unverified(PathBuf),
 }
 
 pub(crate) fn io_err(path: &Path, e: impl std::fmt::Display) -> IndexError {
@@ -47,6 +66,8 @@ pub(crate) fn io_err(path: &Path, e: impl std::fmt::Display) -> IndexError {
 }
 
 const CURRENT: &str = "CURRENT";
+/// The lock file builds serialize on.
+const LOCK: &str = "LOCK";
 
 /// Documents from which an index's searches run their segments on every
 /// core. On the 463 seed measures that costs throughput under load (server
@@ -106,30 +127,43 @@ impl OpenIndex {
     pub fn open(root: &Path) -> Result<OpenIndex, IndexError> {
         let gen_dir =
             current_generation(root)?.ok_or_else(|| IndexError::Missing(root.to_path_buf()))?;
-        let index = Index::open_in_dir(&gen_dir).map_err(|e| io_err(&gen_dir, e))?;
-        Self::from_index(index, gen_dir)
+        Self::open_generation(&gen_dir)
+    }
+
+    /// Opens the generation folder `dir` after verifying every file of it
+    /// ([`verify`]), without writing to it.
+    pub fn open_generation(dir: &Path) -> Result<OpenIndex, IndexError> {
+        verify(dir)?;
+        let index = readonly::open(dir)?;
+        Self::from_index(index, dir.to_path_buf())
     }
 
     fn from_index(mut index: Index, path: PathBuf) -> Result<OpenIndex, IndexError> {
         analysis::register(index.tokenizers());
+        let tantivy_err = |e: tantivy::TantivyError| io_err(&path, e);
         // A large index searches its segments on every core. A small one does
         // not: handing segments to other threads costs more CPU than the
         // search itself (see PARALLEL_SEARCH_DOCS).
         let docs: u64 = index
-            .searchable_segment_metas()?
+            .searchable_segment_metas()
+            .map_err(tantivy_err)?
             .iter()
             .map(|s| u64::from(s.num_docs()))
             .sum();
         let threads = search_threads(docs);
         if threads > 1 {
-            index.set_multithread_executor(threads)?;
+            index
+                .set_multithread_executor(threads)
+                .map_err(tantivy_err)?;
         }
         let fields = Fields::from_schema(&index.schema()).map_err(|m| io_err(&path, m))?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        let columns = crate::search::collect::ColumnCache::open(&reader.searcher())?;
+            .try_into()
+            .map_err(tantivy_err)?;
+        let columns =
+            crate::search::collect::ColumnCache::open(&reader.searcher()).map_err(tantivy_err)?;
         Ok(OpenIndex {
             index,
             reader,
@@ -221,30 +255,76 @@ pub fn current_generation(root: &Path) -> Result<Option<PathBuf>, IndexError> {
     }
 }
 
+/// The lock that serializes builds of one index folder: held from before
+/// a new generation is created until old ones are removed. Dropping it
+/// releases it (so does the process ending, however it ends).
+pub struct BuildLock {
+    _file: std::fs::File,
+}
+
+impl BuildLock {
+    /// Takes the build lock of `root` (creating the folder), waiting while
+    /// another build holds it; `waiting` is called once if it has to wait.
+    pub fn acquire(root: &Path, waiting: &mut dyn FnMut()) -> Result<BuildLock, IndexError> {
+        std::fs::create_dir_all(root).map_err(|e| {
+            io_err(
+                root,
+                format!(
+                    "cannot create the index folder ({e}); building an index needs write access"
+                ),
+            )
+        })?;
+        let path = root.join(LOCK);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| {
+                io_err(
+                    &path,
+                    format!(
+                        "cannot open the build lock ({e}); building an index needs write access"
+                    ),
+                )
+            })?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                waiting();
+                file.lock().map_err(|e| io_err(&path, e))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_err(&path, e)),
+        }
+        Ok(BuildLock { _file: file })
+    }
+}
+
 /// Builds a new generation of `measures` under `root` and swaps it in
 /// atomically. `progress` is called with the number of records written so far;
 /// `extra` writes derived files (related links) into the generation folder
-/// before the swap. Older generations are removed afterwards (open readers
-/// keep their files).
+/// before the checksums are recorded and the swap. Builds of one folder run
+/// one at a time (see [`BuildLock`]; a build that has to wait logs it). The
+/// previous generation is kept, older ones are removed (open readers keep
+/// their files).
 pub fn build(
     root: &Path,
     measures: &[Measure],
     progress: &mut dyn FnMut(usize),
     extra: &mut dyn FnMut(&Path) -> Result<(), IndexError>,
 ) -> Result<PathBuf, IndexError> {
-    std::fs::create_dir_all(root).map_err(|e| io_err(root, e))?;
-    let millis = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or(0);
-    let name = format!("gen-{millis}");
-    let dir = root.join(&name);
-    std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
-    let index = Index::create_in_dir(&dir, schema::build_schema())?;
+    let _lock = BuildLock::acquire(root, &mut || {
+        tracing::warn!(index = %root.display(), "another build of this index is running: waiting for it");
+    })?;
+    let previous = current_generation(root).ok().flatten();
+    let (name, dir) = new_generation_dir(root)?;
+    let index = Index::create_in_dir(&dir, schema::build_schema()).map_err(|e| io_err(&dir, e))?;
     write_all(&index, measures, progress)?;
+    drop(index);
     extra(&dir)?;
+    verify::record(&dir, measures.len())?;
     // Swap: write the pointer beside the old one, fsync, rename over it.
-    let tmp = root.join(format!("{CURRENT}.tmp"));
+    let tmp = root.join(format!("{CURRENT}.tmp-{}", std::process::id()));
     {
         use std::io::Write;
         let mut f = std::fs::File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
@@ -252,18 +332,56 @@ pub fn build(
         f.sync_all().map_err(|e| io_err(&tmp, e))?;
     }
     std::fs::rename(&tmp, root.join(CURRENT)).map_err(|e| io_err(root, e))?;
-    remove_old_generations(root, &name);
+    if let Ok(d) = std::fs::File::open(root) {
+        let _ = d.sync_all();
+    }
+    let keep_previous = previous
+        .as_deref()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().to_string());
+    remove_old_generations(root, &name, keep_previous.as_deref());
     Ok(dir)
 }
 
-fn remove_old_generations(root: &Path, keep: &str) {
+/// Creates a generation folder of a name no other build has used:
+/// `gen-<millis>-<pid>` (a suffix if that exists already).
+fn new_generation_dir(root: &Path) -> Result<(String, PathBuf), IndexError> {
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    let base = format!("gen-{millis}-{}", std::process::id());
+    for n in 0.. {
+        let name = if n == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let dir = root.join(&name);
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok((name, dir)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_err(&dir, e)),
+        }
+    }
+    unreachable!("some generation name is free")
+}
+
+/// Removes every generation but `keep` and `previous`, and pointer files
+/// left by killed builds. Runs under the build lock: no other build is
+/// writing.
+fn remove_old_generations(root: &Path, keep: &str, previous: Option<&str>) {
     let Ok(entries) = std::fs::read_dir(root) else {
         return;
     };
     for e in entries.flatten() {
         let n = e.file_name().to_string_lossy().to_string();
-        if n.starts_with("gen-") && n != keep {
-            let _ = std::fs::remove_dir_all(e.path());
+        if n.starts_with("gen-") && n != keep && Some(n.as_str()) != previous {
+            if let Err(err) = std::fs::remove_dir_all(e.path()) {
+                tracing::warn!(generation = %e.path().display(), error = %err, "an old generation could not be removed");
+            }
+        } else if n.starts_with("CURRENT.tmp") {
+            let _ = std::fs::remove_file(e.path());
         }
     }
 }

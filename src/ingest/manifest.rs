@@ -62,6 +62,14 @@ pub struct DocumentEntry {
 pub struct Manifest {
     #[serde(rename = "document", default)]
     pub documents: Vec<DocumentEntry>,
+    /// Import limits (`[limits]`; defaults fit real plans).
+    #[serde(default)]
+    pub limits: super::limits::Limits,
+    /// Documents may be outside the manifest's folder (absolute paths, `..`,
+    /// symbolic links leading out). Off by default: a manifest reads only
+    /// its own folder.
+    #[serde(default)]
+    pub allow_documents_outside: bool,
 }
 
 /// The manifest could not be read.

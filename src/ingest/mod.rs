@@ -19,18 +19,21 @@ pub mod blocks;
 pub mod draft;
 pub mod jsonl;
 pub mod ledger;
+pub mod limits;
 pub mod manifest;
 pub mod tabular;
 pub mod text;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::model::{Level, Measure, Plan};
 pub use ledger::{Ledger, SpanKind, UnusedSpan, Warning};
+pub use limits::Limits;
 pub use manifest::{DocumentEntry, Format, Manifest};
 
 /// A document that could not be imported at all.
@@ -149,20 +152,49 @@ fn importer_for(format: Format) -> Box<dyn Importer> {
 pub fn import_manifest(manifest_path: &Path) -> Result<Corpus, manifest::ManifestError> {
     let manifest = Manifest::load(manifest_path)?;
     let base = manifest_path.parent().unwrap_or(Path::new("."));
-    Ok(import_documents(base, &manifest.documents))
+    let settings = Settings {
+        limits: manifest.limits,
+        allow_outside: manifest.allow_documents_outside,
+    };
+    Ok(import_documents_with(base, &manifest.documents, &settings))
 }
 
-/// Imports the given manifest entries from `base`.
+/// How documents are imported: the manifest's settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings {
+    pub limits: Limits,
+    /// Documents may be read from outside the manifest's folder.
+    pub allow_outside: bool,
+}
+
+/// Imports the given manifest entries from `base` with the default settings.
 pub fn import_documents(base: &Path, entries: &[DocumentEntry]) -> Corpus {
+    import_documents_with(base, entries, &Settings::default())
+}
+
+/// Imports the given manifest entries from `base`. Besides each importer's
+/// own errors, a document fails when it is listed twice, when its plan id
+/// names another plan elsewhere in the manifest, when it exceeds the
+/// [`Limits`], and when one of its records has the id of another record.
+pub fn import_documents_with(
+    base: &Path,
+    entries: &[DocumentEntry],
+    settings: &Settings,
+) -> Corpus {
     let mut corpus = Corpus::default();
-    for entry in entries {
+    // where each file and each plan id was first seen
+    let mut files: HashMap<PathBuf, usize> = HashMap::new();
+    let mut plans: HashMap<&str, &DocumentEntry> = HashMap::new();
+    for (i, entry) in entries.iter().enumerate() {
         let mut report = ImportReport {
             file: entry.file.clone(),
             format: entry.format.clone(),
             plan: entry.plan.name.clone(),
             ..Default::default()
         };
-        match import_one(base, entry) {
+        match check_entry(base, entry, i, settings, &mut files, &mut plans)
+            .and_then(|path| import_one(&path, entry, &settings.limits))
+        {
             Ok((measures, ledger)) => {
                 for m in &measures {
                     *report.records.entry(m.level).or_default() += 1;
@@ -177,29 +209,221 @@ pub fn import_documents(base: &Path, entries: &[DocumentEntry]) -> Corpus {
         corpus.reports.push(report);
     }
     assign_ids(&mut corpus.measures);
+    reject_id_collisions(&mut corpus);
     corpus
 }
 
-fn import_one(base: &Path, entry: &DocumentEntry) -> Result<(Vec<Measure>, Ledger), ImportError> {
+/// Checks a manifest entry against the ones before it (entry number `i`)
+/// and resolves its path.
+fn check_entry<'a>(
+    base: &Path,
+    entry: &'a DocumentEntry,
+    i: usize,
+    settings: &Settings,
+    files: &mut HashMap<PathBuf, usize>,
+    plans: &mut HashMap<&'a str, &'a DocumentEntry>,
+) -> Result<PathBuf, ImportError> {
+    let path = resolve(base, &entry.file, settings.allow_outside)
+        .map_err(|m| ImportError::new(&entry.file, None, m))?;
+    if let Some(first) = files.get(&path) {
+        return Err(ImportError::new(
+            &entry.file,
+            None,
+            format!(
+                "listed twice in the manifest (document entries {} and {}): its records would be imported twice",
+                first + 1,
+                i + 1
+            ),
+        ));
+    }
+    files.insert(path.clone(), i);
+    let p = &entry.plan;
+    match plans.get(p.id.as_str()) {
+        Some(other)
+            if (&other.plan.name, other.plan.kind, &other.plan.municipality)
+                != (&p.name, p.kind, &p.municipality) =>
+        {
+            let o = &other.plan;
+            return Err(ImportError::new(
+                &entry.file,
+                None,
+                format!(
+                    "plan id {:?} is {} ({}, {}) here but {} ({}, {}) in {}: one plan id names one plan",
+                    p.id,
+                    p.name,
+                    p.kind.as_str(),
+                    p.municipality,
+                    o.name,
+                    o.kind.as_str(),
+                    o.municipality,
+                    other.file
+                ),
+            ));
+        }
+        Some(_) => {}
+        None => {
+            plans.insert(&p.id, entry);
+        }
+    }
+    Ok(path)
+}
+
+/// The path of document `file` under `base`. Unless `allow_outside`, it
+/// must stay in `base`: no absolute path, no `..`, no symbolic link leading
+/// out.
+fn resolve(base: &Path, file: &str, allow_outside: bool) -> Result<PathBuf, String> {
+    let rel = Path::new(file);
+    let path = base.join(rel);
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if allow_outside {
+        return Ok(canonical(&path));
+    }
+    let refuse = |why: &str| {
+        format!(
+            "{why}: documents are read only from the manifest's folder {} (set \
+             allow_documents_outside = true in the manifest to allow others)",
+            base.display()
+        )
+    };
+    if rel.is_absolute()
+        || rel
+            .components()
+            .any(|c| matches!(c, Component::Prefix(_) | Component::RootDir))
+    {
+        return Err(refuse("an absolute path"));
+    }
+    if rel.components().any(|c| c == Component::ParentDir) {
+        return Err(refuse("a path with `..`"));
+    }
+    let (base_c, path_c) = (canonical(base), canonical(&path));
+    if path.exists() && !path_c.starts_with(&base_c) {
+        return Err(refuse(&format!(
+            "a symbolic link to {} outside the folder",
+            path_c.display()
+        )));
+    }
+    Ok(path_c)
+}
+
+fn import_one(
+    path: &Path,
+    entry: &DocumentEntry,
+    limits: &Limits,
+) -> Result<(Vec<Measure>, Ledger), ImportError> {
     let format = entry
         .format()
         .map_err(|m| ImportError::new(&entry.file, None, m))?;
-    let path = base.join(&entry.file);
-    let bytes = std::fs::read(&path).map_err(|e| {
+    let cannot_read = |e: std::io::Error| {
         ImportError::new(
             &entry.file,
             None,
             format!("cannot read {}: {e}", path.display()),
         )
-    })?;
+    };
+    let f = std::fs::File::open(path).map_err(cannot_read)?;
+    let size = f.metadata().map_err(cannot_read)?.len();
+    limits.check_size(&entry.file, size)?;
+    // read no more than the limit even if the file grows meanwhile
+    let mut bytes = Vec::with_capacity(size as usize);
+    f.take(limits.document_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    limits.check_size(&entry.file, bytes.len() as u64)?;
     let text = decode_utf8(&entry.file, &bytes)?;
     if text.trim().is_empty() {
         return Err(ImportError::new(&entry.file, None, "the file is empty"));
     }
-    let doc = Document::new(&entry.file, text, &entry.plan, &entry.options);
+    let (text, dropped) = clean_text(text);
+    let doc = Document::new(&entry.file, &text, &entry.plan, &entry.options);
     let mut ledger = Ledger::new(&entry.file, &doc.lines);
-    let measures = importer_for(format).import(&doc, &mut ledger)?;
+    for (line, n) in dropped {
+        ledger.warn(
+            line,
+            format!("{n} control character(s) (NUL or the like) dropped from the line"),
+        );
+    }
+    let mut measures = importer_for(format).import(&doc, &mut ledger)?;
+    limits.check_records(&entry.file, &mut measures, &mut ledger)?;
     Ok((measures, ledger))
+}
+
+/// Control characters a document may not carry into a record: C0 but tab
+/// and line ends, DEL, C1.
+pub(crate) fn is_dropped_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// `text` with line ends made uniform (a lone CR, as old Mac files end
+/// lines, becomes LF, so line numbers are the ones an editor shows) and
+/// control characters dropped; also the lines (1-based) where characters
+/// were dropped, with how many.
+fn clean_text(text: &str) -> (std::borrow::Cow<'_, str>, Vec<(usize, usize)>) {
+    let lone_cr = text
+        .as_bytes()
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
+    if !lone_cr && !text.chars().any(is_dropped_control) {
+        return (std::borrow::Cow::Borrowed(text), Vec::new());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut dropped: Vec<(usize, usize)> = Vec::new();
+    let mut line = 1;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() != Some(&'\n') => {
+                out.push('\n');
+                line += 1;
+            }
+            '\n' => {
+                out.push('\n');
+                line += 1;
+            }
+            c if is_dropped_control(c) => match dropped.last_mut() {
+                Some((l, n)) if *l == line => *n += 1,
+                _ => dropped.push((line, 1)),
+            },
+            c => out.push(c),
+        }
+    }
+    (std::borrow::Cow::Owned(out), dropped)
+}
+
+/// A record whose id another record already has fails its document (the
+/// later one): the earlier record would be hidden on its page, or the two
+/// listed as related to themselves. The message names both sources.
+fn reject_id_collisions(corpus: &mut Corpus) {
+    let mut seen: HashMap<&str, &Measure> = HashMap::new();
+    let mut failed: BTreeMap<String, ImportError> = BTreeMap::new();
+    for m in &corpus.measures {
+        if let Some(first) = seen.get(m.id.as_str()) {
+            failed.entry(m.source.file.clone()).or_insert_with(|| {
+                ImportError::new(
+                    &m.source.file,
+                    Some(m.source.line),
+                    format!(
+                        "the id {:?} is already the id of {}:{} ({}): ids must be unique",
+                        m.id, first.source.file, first.source.line, first.title
+                    ),
+                )
+            });
+        } else {
+            seen.insert(&m.id, m);
+        }
+    }
+    if failed.is_empty() {
+        return;
+    }
+    corpus
+        .measures
+        .retain(|m| !failed.contains_key(&m.source.file));
+    for r in &mut corpus.reports {
+        if let Some(e) = failed.remove(&r.file) {
+            r.records.clear();
+            r.error = Some(e);
+        }
+    }
 }
 
 /// Runs one importer over `text` as the document `file`, without a manifest:

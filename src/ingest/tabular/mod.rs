@@ -189,6 +189,9 @@ impl Importer for TabularImporter {
         };
         run.rows();
         if run.schemas.is_empty() {
+            if let Some(e) = run.header_with_unconfigured_columns() {
+                return Err(e);
+            }
             return Err(ImportError::new(
                 doc.file,
                 None,
@@ -230,6 +233,44 @@ impl Run<'_, '_> {
             return None;
         }
         self.m.section_level(&cells[0])
+    }
+
+    /// When no header was found: the first line that names the title and
+    /// enough configured columns but is not taken as a header because most
+    /// of its cells name no configured column, as an error naming the line
+    /// and those cells.
+    fn header_with_unconfigured_columns(&self) -> Option<ImportError> {
+        let min = self.options.header_min_labels.max(1);
+        self.doc.lines.iter().enumerate().find_map(|(i, line)| {
+            let cells = split_cells(line);
+            let fields: Vec<Field> = cells.iter().filter_map(|c| self.m.field_of(c)).collect();
+            if fields.len() < min || !fields.contains(&Field::Title) {
+                return None;
+            }
+            let others: Vec<&str> = cells
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty() && self.m.field_of(c).is_none())
+                .collect();
+            Some(ImportError::new(
+                self.doc.file,
+                Some(i + 1),
+                format!(
+                    "this line names the title column and {} other configured columns, but is not \
+                     taken as the header because {} of its cells name no configured column (a \
+                     header needs at least half of its cells configured): {}; add them to \
+                     [document.options.columns]",
+                    fields.len() - 1,
+                    others.len(),
+                    others
+                        .iter()
+                        .take(12)
+                        .map(|c| format!("{c:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ))
+        })
     }
 
     fn header_at(&self, i: usize) -> bool {
