@@ -70,6 +70,8 @@ pub struct RelatedMeasure {
     pub title: String,
     pub plan: String,
     pub plan_kind: String,
+    /// The Japanese label of `plan_kind`.
+    pub plan_kind_label: String,
     pub municipality: String,
     pub level: String,
     pub departments: Vec<String>,
@@ -108,6 +110,8 @@ pub struct Engine {
     /// Position in `measures` of each document, by segment and doc id: a
     /// hit's record is read from memory, not from the index's store.
     by_address: Vec<Vec<u32>>,
+    /// The Japanese label of every plan kind of the corpus (facet labels).
+    kind_labels: HashMap<String, String>,
 }
 
 /// Search responses kept per engine (by default; see [`Engine::with_search_cache`]).
@@ -269,6 +273,10 @@ impl Engine {
             .enumerate()
             .map(|(i, m)| (m.id.clone(), i))
             .collect();
+        let kind_labels = measures
+            .iter()
+            .map(|m| (m.plan.kind.to_string(), m.plan.kind_label_ja().to_string()))
+            .collect();
         let mut engine = Engine {
             index,
             links: LinkTable::new(measures.len()),
@@ -279,6 +287,7 @@ impl Engine {
             search_cache: None,
             overlaps: Mutex::new(None),
             by_address,
+            kind_labels,
         }
         .with_search_cache(SEARCH_CACHE_ENTRIES);
         for l in links {
@@ -328,7 +337,8 @@ impl Engine {
         if let Some(hit) = self.cached_search_json(req) {
             return Ok(hit);
         }
-        let res = search::search_with(&self.index, req, &|a| self.record_at(a))?;
+        let mut res = search::search_with(&self.index, req, &|a| self.record_at(a))?;
+        self.label_kinds(&mut res);
         let json = Bytes::from(serde_json::to_vec(&res).map_err(IndexError::from)?);
         if let Some(cache) = &self.search_cache {
             lock(cache).put(req.cache_key(), json.clone());
@@ -347,9 +357,19 @@ impl Engine {
     /// Runs a search and returns the typed response, without the cache
     /// (benchmarks of the engine itself, tests).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
-        Ok(search::search_with(&self.index, req, &|a| {
-            self.record_at(a)
-        })?)
+        let mut res = search::search_with(&self.index, req, &|a| self.record_at(a))?;
+        self.label_kinds(&mut res);
+        Ok(res)
+    }
+
+    /// Labels the plan-kind facet values the search could not (kinds named
+    /// in the manifest rather than built in).
+    fn label_kinds(&self, res: &mut SearchResponse) {
+        for c in res.facets.get_mut("plan_kind").into_iter().flatten() {
+            if c.label.is_none() {
+                c.label = self.kind_labels.get(&c.value).cloned();
+            }
+        }
     }
 
     /// The most related measures of `id` (other plans unless `all_plans`).
@@ -378,6 +398,7 @@ impl Engine {
                     title: o.title.clone(),
                     plan: o.plan.name.clone(),
                     plan_kind: o.plan.kind.as_str().to_string(),
+                    plan_kind_label: o.plan.kind_label_ja().to_string(),
                     municipality: o.plan.municipality.clone(),
                     level: o.level.as_str().to_string(),
                     departments: o.departments.clone(),
@@ -483,7 +504,7 @@ impl Engine {
                         id: m.plan.id.clone(),
                         name: m.plan.name.clone(),
                         kind: m.plan.kind.as_str().to_string(),
-                        kind_label: m.plan.kind.label_ja().to_string(),
+                        kind_label: m.plan.kind_label_ja().to_string(),
                         municipality: m.plan.municipality.clone(),
                         period: m.plan.period.clone(),
                         files: Vec::new(),

@@ -1608,7 +1608,7 @@ mod tests {
     use crate::model::{Plan, PlanKind};
 
     fn plan() -> Plan {
-        super::super::test_plan(PlanKind::SuicidePrevention)
+        super::super::test_plan(PlanKind::SUICIDE_PREVENTION)
     }
 
     fn run(

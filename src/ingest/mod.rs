@@ -229,6 +229,7 @@ pub(crate) fn test_plan(kind: crate::model::PlanKind) -> Plan {
         id: "t".into(),
         name: "テスト計画".into(),
         kind,
+        kind_label: None,
         municipality: "テスト市".into(),
         period: None,
     }

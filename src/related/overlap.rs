@@ -583,7 +583,8 @@ mod tests {
         let plan = Plan {
             id: plan.into(),
             name: format!("{plan}計画"),
-            kind: PlanKind::RegionalWelfare,
+            kind: PlanKind::REGIONAL_WELFARE,
+            kind_label: None,
             municipality: "市".into(),
             period: None,
         };

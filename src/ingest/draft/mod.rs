@@ -836,7 +836,7 @@ mod tests {
     use crate::model::{Plan, PlanKind};
 
     fn plan() -> Plan {
-        super::super::test_plan(PlanKind::RegionalWelfare)
+        super::super::test_plan(PlanKind::REGIONAL_WELFARE)
     }
 
     fn run(

@@ -165,11 +165,11 @@ impl Importer for TabularImporter {
             ));
         }
         let default_year = match &options.fiscal_year {
-            Some(y) => Some(cells::find_year(y).ok_or_else(|| {
+            Some(y) => Some(crate::ingest::text::fiscal_year(y).or_else(|| cells::find_year(y)).ok_or_else(|| {
                 ImportError::new(
                     doc.file,
                     None,
-                    format!("bad [document.options]: fiscal_year `{y}` is not a fiscal year (R5, 令和5年度)"),
+                    format!("bad [document.options]: fiscal_year `{y}` is not a fiscal year (R5, 令和5年度, H30, 2024)"),
                 )
             })?),
             None => None,
