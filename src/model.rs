@@ -307,7 +307,7 @@ pub struct Body {
     pub role: BodyRole,
 }
 
-/// Provenance: the seed file and 1-based lines a record was read from.
+/// Provenance: the seed file and 1-based lines (or sheet rows) a record was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Source {
     /// File name inside `seeds/` (no directory).
@@ -318,6 +318,10 @@ pub struct Source {
     pub line_start: usize,
     /// Last line read for this record (≥ `line`).
     pub line_end: usize,
+    /// The sheet of a workbook the record was read from (its lines are then
+    /// the sheet's row numbers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 /// One normalized measure record.

@@ -79,6 +79,7 @@ impl Importer for JsonlImporter {
                 line: n,
                 line_start: n,
                 line_end: n,
+                sheet: None,
             };
             let mut m = Measure::new(
                 doc.plan,

@@ -15,14 +15,16 @@ pub enum Format {
     BlockReport,
     PlanDraft,
     Jsonl,
+    Spreadsheet,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [
+    pub const ALL: [Format; 5] = [
         Format::TabularProgress,
         Format::BlockReport,
         Format::PlanDraft,
         Format::Jsonl,
+        Format::Spreadsheet,
     ];
 
     pub fn parse(name: &str) -> Option<Format> {
@@ -35,6 +37,7 @@ impl Format {
             Format::BlockReport => "block-report",
             Format::PlanDraft => "plan-draft",
             Format::Jsonl => "jsonl",
+            Format::Spreadsheet => "spreadsheet",
         }
     }
 }

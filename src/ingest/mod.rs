@@ -8,6 +8,8 @@
 //!   by column names in the manifest (000, 001, 002);
 //! - `block-report` ([`blocks`]): PDF-extracted block reports (003);
 //! - `plan-draft` ([`draft`]): plan drafts with project tables (004);
+//! - `spreadsheet` ([`spreadsheet`]): one row per measure in an `.xlsx`,
+//!   `.xls`, `.ods`, `.csv` or `.tsv` table, configured by column names;
 //! - `jsonl` ([`jsonl`]): normalized records, one JSON object per line, for any
 //!   other plan a user wants to add.
 //!
@@ -20,6 +22,7 @@ pub mod draft;
 pub mod jsonl;
 pub mod ledger;
 pub mod manifest;
+pub mod spreadsheet;
 pub mod tabular;
 pub mod text;
 
@@ -106,6 +109,10 @@ pub struct ImportReport {
     /// Records per level.
     pub records: BTreeMap<Level, usize>,
     pub warnings: Vec<Warning>,
+    /// How the document was read (header row, column mapping, rows skipped),
+    /// where the importer says.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Every input span that is not part of a record (blank lines excluded).
     pub unused: Vec<UnusedSpan>,
     /// Set when the document could not be imported at all.
@@ -133,13 +140,16 @@ impl Corpus {
     }
 }
 
-fn importer_for(format: Format) -> Box<dyn Importer> {
-    match format {
+/// The importer of a text format (`None` for `spreadsheet`, which reads the
+/// file's bytes: see [`spreadsheet::import`]).
+fn importer_for(format: Format) -> Option<Box<dyn Importer>> {
+    Some(match format {
         Format::TabularProgress => Box::new(tabular::TabularImporter),
         Format::BlockReport => Box::new(blocks::BlockImporter),
         Format::PlanDraft => Box::new(draft::DraftImporter),
         Format::Jsonl => Box::new(jsonl::JsonlImporter),
-    }
+        Format::Spreadsheet => return None,
+    })
 }
 
 /// Imports every document of the manifest at `manifest_path` (documents are
@@ -163,10 +173,11 @@ pub fn import_documents(base: &Path, entries: &[DocumentEntry]) -> Corpus {
             ..Default::default()
         };
         match import_one(base, entry) {
-            Ok((measures, ledger)) => {
+            Ok((measures, mut ledger)) => {
                 for m in &measures {
                     *report.records.entry(m.level).or_default() += 1;
                 }
+                report.notes = ledger.take_notes();
                 let (warnings, unused) = ledger.finish();
                 report.warnings = warnings;
                 report.unused = unused;
@@ -192,13 +203,18 @@ fn import_one(base: &Path, entry: &DocumentEntry) -> Result<(Vec<Measure>, Ledge
             format!("cannot read {}: {e}", path.display()),
         )
     })?;
+    if format == Format::Spreadsheet {
+        return spreadsheet::import(&entry.file, &bytes, &entry.plan, &entry.options);
+    }
     let text = decode_utf8(&entry.file, &bytes)?;
     if text.trim().is_empty() {
         return Err(ImportError::new(&entry.file, None, "the file is empty"));
     }
     let doc = Document::new(&entry.file, text, &entry.plan, &entry.options);
     let mut ledger = Ledger::new(&entry.file, &doc.lines);
-    let measures = importer_for(format).import(&doc, &mut ledger)?;
+    let importer = importer_for(format)
+        .ok_or_else(|| ImportError::new(&entry.file, None, "no text importer for this format"))?;
+    let measures = importer.import(&doc, &mut ledger)?;
     Ok((measures, ledger))
 }
 

@@ -593,6 +593,7 @@ mod tests {
             line: 1,
             line_start: 1,
             line_end: 1,
+            sheet: None,
         };
         let mut m = Measure::new(&plan, Level::Measure, format!("{id}の施策"), source);
         m.id = id.into();

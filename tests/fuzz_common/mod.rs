@@ -344,6 +344,7 @@ pub fn small_corpus() -> Vec<Measure> {
                     line: i + 1,
                     line_start: i + 1,
                     line_end: i + 1,
+                    sheet: None,
                 },
             );
             m.content = (*content).into();

@@ -677,7 +677,7 @@
         indicatorTable(m.indicators || []),
         el('p', { class: 'provenance', id: 'provenance' },
           el('span', { class: 'label' }, '出典: '),
-          `${m.source.file}、行 ${m.source.line}`,
+          `${m.source.file}${m.source.sheet ? `「${m.source.sheet}」シート` : ''}、行 ${m.source.line}`,
           m.source.line_start !== m.source.line_end ? `（${m.source.line_start}–${m.source.line_end}行）` : '')),
       el('section', { class: 'related', 'aria-labelledby': 'related-h' },
         relatedHeading,

@@ -138,6 +138,7 @@ impl<'a> Reader<'_, 'a, '_> {
                 line,
                 line_start: first.min(line),
                 line_end: last.max(line),
+                sheet: None,
             },
         )
     }

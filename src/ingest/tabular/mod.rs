@@ -123,9 +123,9 @@
 //! cannot be read (no title, before any header) are left for the ledger to
 //! report, with a warning saying why.
 
-mod cells;
-mod options;
-mod schema;
+pub(crate) mod cells;
+pub(crate) mod options;
+pub(crate) mod schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -448,6 +448,7 @@ impl Run<'_, '_> {
                 line: ln,
                 line_start: ln,
                 line_end: end,
+                sheet: None,
             },
         );
         m.number = get(Field::Number).and_then(clean_text);
@@ -641,64 +642,14 @@ impl Run<'_, '_> {
         flags: &mut Vec<String>,
         warnings: &mut Vec<String>,
     ) {
-        let schema = &self.schemas[s];
-        let placeholder = |c: &str| self.options.placeholders.iter().any(|p| fold(p) == fold(c));
-        let Some(name_pos) = schema.pos(Field::IndicatorName) else {
-            return;
-        };
-        let Some(name) = cells[name_pos]
-            .as_deref()
-            .filter(|c| !placeholder(c))
-            .and_then(clean_text)
-        else {
-            return;
-        };
-        let mut values = Vec::new();
-        for (p, c) in schema.columns.iter().enumerate() {
-            if c.field != Some(Field::IndicatorValue) {
-                continue;
-            }
-            let Some(raw) = cells[p].as_deref().and_then(clean_text) else {
-                continue;
-            };
-            let fiscal_year = c
-                .year
-                .as_ref()
-                .map(|y| y.0.clone())
-                .unwrap_or_else(|| fold(&c.label));
-            values.push(IndicatorValue {
-                fiscal_year,
-                value: if placeholder(&raw) {
-                    None
-                } else {
-                    crate::ingest::text::parse_number(&raw)
-                },
-                raw,
-            });
-        }
-        let target = schema
-            .pos(Field::IndicatorTarget)
-            .and_then(|p| cells[p].as_deref())
-            .filter(|c| !placeholder(c))
-            .and_then(clean_text);
-        let unit = values.iter().find_map(|v| unit_of(&v.raw));
-        if let (Some(u), Some(t)) = (&unit, target.as_deref().and_then(unit_of))
-            && *u != t
-        {
-            flags.push("indicator-unit-mismatch".into());
-            warnings.push(format!(
-                "indicator `{name}`: the values are in {u} but the target in {t}"
-            ));
-        }
-        m.indicators.push(Indicator {
-            name,
-            unit,
-            values,
-            target_value: target
-                .as_deref()
-                .and_then(crate::ingest::text::parse_number),
-            target,
-        });
+        read_indicator(
+            &self.schemas[s],
+            &self.options.placeholders,
+            m,
+            cells,
+            flags,
+            warnings,
+        );
     }
 
     /// Check (e) of the module docs: a text column empty on a whole page.
@@ -804,6 +755,76 @@ impl Run<'_, '_> {
             }
         }
     }
+}
+
+/// Reads the indicator of a row mapped onto `schema` into `m` (shared with
+/// the `spreadsheet` importer): the name, one value per year column (empty
+/// cells skipped), the target (`placeholders` mean none) and the unit.
+pub(crate) fn read_indicator(
+    schema: &Schema,
+    placeholders: &[String],
+    m: &mut Measure,
+    cells: &[Option<String>],
+    flags: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) {
+    let placeholder = |c: &str| placeholders.iter().any(|p| fold(p) == fold(c));
+    let Some(name_pos) = schema.pos(Field::IndicatorName) else {
+        return;
+    };
+    let Some(name) = cells[name_pos]
+        .as_deref()
+        .filter(|c| !placeholder(c))
+        .and_then(clean_text)
+    else {
+        return;
+    };
+    let mut values = Vec::new();
+    for (p, c) in schema.columns.iter().enumerate() {
+        if c.field != Some(Field::IndicatorValue) {
+            continue;
+        }
+        let Some(raw) = cells[p].as_deref().and_then(clean_text) else {
+            continue;
+        };
+        let fiscal_year = c
+            .year
+            .as_ref()
+            .map(|y| y.0.clone())
+            .unwrap_or_else(|| fold(&c.label));
+        values.push(IndicatorValue {
+            fiscal_year,
+            value: if placeholder(&raw) {
+                None
+            } else {
+                crate::ingest::text::parse_number(&raw)
+            },
+            raw,
+        });
+    }
+    let target = schema
+        .pos(Field::IndicatorTarget)
+        .and_then(|p| cells[p].as_deref())
+        .filter(|c| !placeholder(c))
+        .and_then(clean_text);
+    let unit = values.iter().find_map(|v| unit_of(&v.raw));
+    if let (Some(u), Some(t)) = (&unit, target.as_deref().and_then(unit_of))
+        && *u != t
+    {
+        flags.push("indicator-unit-mismatch".into());
+        warnings.push(format!(
+            "indicator `{name}`: the values are in {u} but the target in {t}"
+        ));
+    }
+    m.indicators.push(Indicator {
+        name,
+        unit,
+        values,
+        target_value: target
+            .as_deref()
+            .and_then(crate::ingest::text::parse_number),
+        target,
+    });
 }
 
 /// When `row` has more cells than the `columns` of its table: the row with
