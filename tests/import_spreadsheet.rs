@@ -550,3 +550,67 @@ fn errors_name_the_file_the_sheet_and_what_to_change() {
         c.reports[0].unused
     );
 }
+
+/// `shisaku check` shows how the entry reads the workbook and builds no index.
+#[test]
+fn check_shows_the_reading_without_building_an_index() {
+    let records = seed("002");
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = table(&records, false);
+    rows[4][5] = text("");
+    std::fs::write(dir.path().join("plan.xlsx"), xlsx(&rows, "進捗")).unwrap();
+    std::fs::write(
+        dir.path().join("manifest.toml"),
+        manifest("plan.xlsx", "sheet-test", false),
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    let run = |doc: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_shisaku"))
+            .arg("--manifest")
+            .arg(dir.path().join("manifest.toml"))
+            .arg("--index")
+            .arg(&index)
+            .args(["check", doc, "--records", "2"])
+            .output()
+            .unwrap()
+    };
+    let out = run("plan.xlsx");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for want in [
+        "plan.xlsx [spreadsheet]",
+        "sheet `進捗`, header row 2",
+        "column F 「事業名」 → title",
+        "column E 「取組番号」 → number",
+        "→ status (R5)",
+        "not configured, not read",
+        &format!("records: {} ", records.len() - 1),
+        "record 1:",
+        "record 2:",
+        &format!("title        {}", records[0].title),
+        "source       plan.xlsx [進捗] line 3",
+        "1 × row N has no title (cell FN, column … is empty): not read",
+        "plan.xlsx [進捗]:5: row 5 has no title (cell F5",
+    ] {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
+    assert!(!text.contains("record 3:"), "{text}");
+    assert!(!text.contains("山田"), "{text}");
+    assert!(!index.exists(), "check built an index");
+    // A plan id names its documents too; an error says what to change and exits 1.
+    assert!(run("sheet-test").status.success());
+    std::fs::write(
+        dir.path().join("manifest.toml"),
+        manifest("plan.xlsx", "sheet-test", false).replace("[\"事業名\"]", "[\"事務事業名\"]"),
+    )
+    .unwrap();
+    let out = run("plan.xlsx");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("ERROR plan.xlsx: sheet `進捗`: no header row found")
+            && text.contains("[document.options.columns]"),
+        "{text}"
+    );
+}

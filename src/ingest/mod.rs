@@ -18,6 +18,7 @@
 //! the other documents still import.
 
 pub mod blocks;
+pub mod check;
 pub mod draft;
 pub mod jsonl;
 pub mod ledger;
@@ -310,6 +311,9 @@ pub fn render_reports(reports: &[ImportReport]) -> String {
         }
         let levels: Vec<String> = r.records.iter().map(|(l, n)| format!("{n} {l}")).collect();
         let _ = writeln!(s, "  records: {} ({})", r.total(), levels.join(", "));
+        for n in &r.notes {
+            let _ = writeln!(s, "  read: {n}");
+        }
         let mut by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         for u in &r.unused {
             let e = by_kind.entry(format!("{:?}", u.kind)).or_default();

@@ -327,6 +327,18 @@ impl Run<'_, '_> {
                 "header names progress columns without a fiscal year and no `fiscal_year` option is set",
             );
         }
+        let mapping: Vec<String> = schema
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(p, c)| Some(format!("{} → {}", schema.describe(p), c.field?.key())))
+            .collect();
+        self.ledger.note(format!(
+            "header lines {}-{}: {}",
+            schema.lines.0,
+            schema.lines.1,
+            mapping.join(", ")
+        ));
         self.schemas.push(schema);
         j
     }
