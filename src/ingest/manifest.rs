@@ -16,15 +16,17 @@ pub enum Format {
     PlanDraft,
     Jsonl,
     Spreadsheet,
+    Outline,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::TabularProgress,
         Format::BlockReport,
         Format::PlanDraft,
         Format::Jsonl,
         Format::Spreadsheet,
+        Format::Outline,
     ];
 
     pub fn parse(name: &str) -> Option<Format> {
@@ -38,6 +40,7 @@ impl Format {
             Format::PlanDraft => "plan-draft",
             Format::Jsonl => "jsonl",
             Format::Spreadsheet => "spreadsheet",
+            Format::Outline => "outline",
         }
     }
 }

@@ -8,6 +8,8 @@
 //!   by column names in the manifest (000, 001, 002);
 //! - `block-report` ([`blocks`]): PDF-extracted block reports (003);
 //! - `plan-draft` ([`draft`]): plan drafts with project tables (004);
+//! - `outline` ([`outline`]): plan bodies as text with numbered headings,
+//!   configured by the heading pattern of each level;
 //! - `spreadsheet` ([`spreadsheet`]): one row per measure in an `.xlsx`,
 //!   `.xls`, `.ods`, `.csv` or `.tsv` table, configured by column names;
 //! - `jsonl` ([`jsonl`]): normalized records, one JSON object per line, for any
@@ -23,6 +25,7 @@ pub mod draft;
 pub mod jsonl;
 pub mod ledger;
 pub mod manifest;
+pub mod outline;
 pub mod spreadsheet;
 pub mod tabular;
 pub mod text;
@@ -149,6 +152,7 @@ fn importer_for(format: Format) -> Option<Box<dyn Importer>> {
         Format::BlockReport => Box::new(blocks::BlockImporter),
         Format::PlanDraft => Box::new(draft::DraftImporter),
         Format::Jsonl => Box::new(jsonl::JsonlImporter),
+        Format::Outline => Box::new(outline::OutlineImporter),
         Format::Spreadsheet => return None,
     })
 }
