@@ -3,7 +3,8 @@
 //! reads them): a helper row above a header whose labels hold line breaks,
 //! three hierarchy columns side by side, unconfigured columns (personal
 //! names among them) between and after the configured ones, cells with line
-//! breaks and numbers, and formatted or formula-only rows below the data.
+//! breaks (names: joined as the tab-separated reading joins them) and
+//! numbers, and formatted or formula-only rows below the data.
 //! Written as `.xlsx` (rust_xlsxwriter) and as CP932 and UTF-8 `.csv`, each
 //! must give the same records as the tab-separated original.
 
@@ -147,7 +148,7 @@ fn table(records: &[&Measure], combined: bool) -> Vec<Vec<Cell>> {
             let f = |get: fn(&shisaku::model::ProgressEntry) -> &Option<String>| {
                 p.and_then(|p| get(p).clone()).unwrap_or_default()
             };
-            row.push(text(wrap(&f(|p| &p.status))));
+            row.push(text(f(|p| &p.status)));
             row.push(text(f(|p| &p.issues)));
             row.push(text(f(|p| &p.evaluation)));
             row.push(number_or_text(&f(|p| &p.achievement)));
@@ -612,5 +613,25 @@ fn check_shows_the_reading_without_building_an_index() {
         text.contains("ERROR plan.xlsx: sheet `進捗`: no header row found")
             && text.contains("[document.options.columns]"),
         "{text}"
+    );
+}
+
+#[test]
+fn line_breaks_in_text_cells_are_kept_and_in_names_joined() {
+    let records = seed("002");
+    let mut rows = table(&records, false);
+    let status = rows[1]
+        .iter()
+        .position(|c| matches!(c, Cell::Text(t) if t.ends_with("実施状況")))
+        .unwrap();
+    rows[2][status] = text("・防災会議への女性委員の登用\r\n・女性消防団員の募集 \n\n");
+    rows[2][5] = text("防災会議における\n女性委員の登用推進");
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = import(dir.path(), "plan.xlsx", &xlsx(&rows, "進捗"), false);
+    let m = &corpus.measures[0];
+    assert_eq!(m.title, "防災会議における女性委員の登用推進");
+    assert_eq!(
+        m.progress[0].status.as_deref(),
+        Some("・防災会議への女性委員の登用\n・女性消防団員の募集")
     );
 }

@@ -53,20 +53,23 @@
 //!   listed once in the report by its header label; its cells never reach a
 //!   record, a warning or the report (they may hold personal names). A row is
 //!   previewed in the report by its configured cells only.
-//! - **Cells are exact**: a cell is one value whatever it holds; a line
-//!   break inside it is text, joined as in `tabular-progress` (nothing
-//!   between two Japanese characters, one space otherwise). Adjacent columns
-//!   are never merged.
+//! - **Cells are exact**: a cell is one value whatever it holds, and
+//!   adjacent columns are never merged. A line break inside a cell is text:
+//!   kept in texts (content and progress fields), joined in names (title,
+//!   path, departments, sections) as in `tabular-progress` (nothing between
+//!   two Japanese characters, one space otherwise).
 //! - **Rows**: a row with no text in any configured column (empty, only
 //!   formatted, only formulas whose result is empty, only unconfigured cells)
 //!   is skipped and counted; a row with text but no title is reported with a
 //!   warning naming its title cell (`B12`).
 //! - **Path** = the `path` columns, outermost first, empty cells left out.
-//! - **Departments and sections**: with a section column holding text, the
-//!   two cells are split as in `tabular-progress`. Otherwise each unit of the
-//!   department cell (units separated by `/` or line breaks) that holds a
-//!   部/局 and a 課/室/係 together (`総務部総務課`, `総務部 総務課`) is
-//!   split into both; a unit naming only a 課/室/係 is a section.
+//! - **Departments and sections**: each unit of the department cell (units
+//!   separated by `/` or line breaks) that holds a 部/局 and a 課/室/係
+//!   together (`総務部総務課`, `総務部 総務課`) is split into both. With a
+//!   section column holding text, the two cells are otherwise split as in
+//!   `tabular-progress` (the split-off 課 comes before the section cell's
+//!   units: `健康福祉部 地域福祉課` + `地域支援係` → 健康福祉部; 地域福祉課,
+//!   地域支援係); without, a unit naming only a 課/室/係 is a section.
 //! - **Provenance**: the file, the sheet (`source.sheet`) and the row
 //!   (`source.line`; for delimited text, the line the record starts on).
 
@@ -83,6 +86,7 @@ use super::tabular::cells::{
 use super::tabular::options::{Columns, Field, Matcher, Options};
 use super::tabular::read_indicator;
 use super::tabular::schema::{Schema, is_continuation};
+use super::text::squash_spaces;
 use super::{ImportError, Ledger, SpanKind};
 use crate::model::{Level, Measure, Plan, ProgressEntry, Source};
 pub use read::column_name;
@@ -787,7 +791,7 @@ fn measure(
     );
     let get = |f: Field| layout.cell(cells, f).map(|(_, c)| c);
     m.number = get(Field::Number).and_then(clean_text);
-    m.content = get(Field::Content).and_then(clean_text).unwrap_or(title);
+    m.content = get(Field::Content).and_then(text_cell).unwrap_or(title);
     m.page = get(Field::Page).and_then(clean_text);
     let mut levels: Vec<(usize, String)> = layout
         .level
@@ -826,9 +830,9 @@ fn measure(
                 .enumerate()
                 .find(|(p, c)| c.group == Some(g) && c.field == Some(f) && layout.read[*p])
                 .and_then(|(p, _)| mapped[p].as_deref())
-                .and_then(clean_text)
+                .and_then(text_cell)
         };
-        let achievement = cell(Field::Achievement);
+        let achievement = cell(Field::Achievement).as_deref().and_then(clean_text);
         let entry = ProgressEntry {
             fiscal_year: group.year.as_ref().map(|y| y.0.clone()).unwrap_or_default(),
             year: group.year.as_ref().map(|y| y.1),
@@ -869,10 +873,39 @@ fn measure(
     (m, warnings)
 }
 
+/// A text cell (content, progress): its lines trimmed, empty lines dropped,
+/// the line breaks kept (`・事業A\n・事業B`).
+fn text_cell(cell: &str) -> Option<String> {
+    let lines: Vec<String> = cell
+        .lines()
+        .map(squash_spaces)
+        .filter(|l| !l.is_empty())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
 /// Departments and sections of a row (module docs).
 fn units(department: &str, section: &str, separate_units: &[String]) -> (Vec<String>, Vec<String>) {
-    if !section.trim().is_empty() || department.trim().is_empty() {
+    if department.trim().is_empty() {
         return split_units(department, section, separate_units);
+    }
+    if !section.trim().is_empty() {
+        // A department unit holding 部 and 課 together gives its 課 before
+        // the section cell's units (`健康福祉部 地域福祉課` + `地域支援係`).
+        let (deps, secs) = split_units(department, section, separate_units);
+        let mut out_deps = Vec::new();
+        let mut out_secs = Vec::new();
+        for d in deps {
+            match split_department(&d) {
+                (Some(a), Some(b)) => {
+                    out_deps.push(a);
+                    out_secs.push(b);
+                }
+                _ => out_deps.push(d),
+            }
+        }
+        out_secs.extend(secs);
+        return (out_deps, out_secs);
     }
     let mut deps: Vec<String> = Vec::new();
     let mut secs: Vec<String> = Vec::new();
@@ -952,6 +985,10 @@ mod tests {
         assert_eq!(units("市民課", "", &none), (s(&[]), s(&["市民課"])));
         assert_eq!(units("外部連携課", "", &none), (s(&[]), s(&["外部連携課"])));
         assert_eq!(units("市民生活部", "", &none), (s(&["市民生活部"]), s(&[])));
+        assert_eq!(
+            units("健康福祉部 地域福祉課", "地域支援係", &none),
+            (s(&["健康福祉部"]), s(&["地域福祉課", "地域支援係"]))
+        );
         // with a section cell, the tabular-progress rule
         assert_eq!(
             units("福祉部/各区役所", "保護管理援護課・各区福祉課", &none),
