@@ -174,3 +174,66 @@ furniture = ["～*～"]  # figure captions
         assert_eq!(o.path.last().map(String::as_str), Some(want), "{}", o.title);
     }
 }
+
+/// Text of plan-like lines in any order and any (unmatched) shape.
+fn plan_lines() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let pieces = vec![
+        "基本目標１ 生活習慣の改善",
+        "基本目標十二 環境",
+        "（１）栄養・食生活",
+        "(99999999999999999999)桁",
+        "①食育の推進",
+        "⑳ 二十",
+        "ア 飲食店との連携",
+        "目次",
+        "第１章 概要 ……… 1",
+        "- 3 -",
+        "３",
+        "第２次テスト市健康増進計画",
+        "保育所や学校と連携し、食育を推進します。",
+        "九九九九九九九九九九九九九九九九九九九九九九九九",
+        "",
+        "   ",
+        "・項目",
+        "\u{3000}",
+        "～図～",
+    ];
+    prop::collection::vec(
+        prop_oneof![
+            prop::sample::select(pieces).prop_map(str::to_string),
+            "\\PC{0,80}",
+        ],
+        0..60,
+    )
+    .prop_map(|v| v.join("\n"))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever the text, the importer accounts for every line and never fails.
+    #[test]
+    fn any_text_reads_without_panic_and_leaves_nothing_unaccounted(
+        text in plan_lines(),
+        leaf in proptest::bool::ANY,
+    ) {
+        let opts = options(&format!(
+            r#"levels = ["基本目標N*", "（N）*", "①*", "ア*"]
+measure_level = 3
+leaf_records = {leaf}
+furniture = ["～*～"]"#
+        ));
+        let (records, _warnings, unused) =
+            run_importer(&OutlineImporter, "x.txt", &text, &plan(), &opts);
+        let records = records.unwrap();
+        let n = text.lines().count();
+        for m in &records {
+            proptest::prop_assert!(
+                1 <= m.source.line && m.source.line <= m.source.line_end && m.source.line_end <= n
+            );
+            proptest::prop_assert!(!m.title.trim().is_empty());
+        }
+        proptest::prop_assert!(unused.iter().all(|u| u.kind != SpanKind::Unclassified), "{:?}", unused);
+    }
+}

@@ -635,3 +635,33 @@ fn line_breaks_in_text_cells_are_kept_and_in_names_joined() {
         Some("・防災会議への女性委員の登用\n・女性消防団員の募集")
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any bytes as a .csv, .tsv or .xlsx document: records or an error
+    /// naming the file, never a panic.
+    #[test]
+    fn any_bytes_import_or_fail_cleanly(
+        bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400),
+        header in proptest::bool::ANY,
+        ext in proptest::sample::select(vec!["csv", "tsv", "xlsx", "ods"]),
+    ) {
+        let mut data = if header {
+            "取組番号,事業名,担当部署,担当課,令和5年度実施状況\n".as_bytes().to_vec()
+        } else {
+            Vec::new()
+        };
+        data.extend(bytes);
+        let dir = tempfile::tempdir().unwrap();
+        let file = format!("plan.{ext}");
+        let corpus = import(dir.path(), &file, &data, false);
+        let report = &corpus.reports[0];
+        if let Some(e) = &report.error {
+            proptest::prop_assert!(e.file.starts_with(&file), "{e}");
+        }
+        for m in &corpus.measures {
+            proptest::prop_assert!(!m.title.is_empty());
+        }
+    }
+}

@@ -16,7 +16,7 @@
 //! end = "第5章*"             # … up to (not including) the first line matching this one
 //! furniture = ["○○市健康増進計画"]  # lines that are page furniture (running headers …)
 //! repeated_furniture = 3     # a short line repeated this often is a running header (0: off)
-//! max_heading_chars = 60     # longer lines are never headings
+//! max_heading_chars = 60     # longer lines are never headings (at most 200)
 //! ```
 //!
 //! **Heading patterns.** `N` is a number: arabic (`1`), full-width (`１`),
@@ -132,14 +132,22 @@ fn kanji_value(s: &str) -> Option<u32> {
     let mut digit: Option<u32> = None;
     for c in s.chars() {
         if let Some(d) = KANJI_DIGITS.chars().position(|k| k == c) {
-            digit = Some(digit.unwrap_or(0) * 10 + d as u32);
+            digit = Some(
+                digit
+                    .unwrap_or(0)
+                    .saturating_mul(10)
+                    .saturating_add(d as u32),
+            );
         } else {
             let unit = if c == '十' { 10 } else { 100 };
-            total += digit.unwrap_or(1) * unit;
+            total = digit
+                .unwrap_or(1)
+                .saturating_mul(unit)
+                .saturating_add(total);
             digit = None;
         }
     }
-    Some(total + digit.unwrap_or(0)).filter(|&v| v > 0 || s == "〇")
+    Some(total.saturating_add(digit.unwrap_or(0))).filter(|&v| v > 0 || s == "〇")
 }
 
 fn compile(pattern: &str) -> Vec<Tok> {
@@ -171,76 +179,100 @@ fn literal_count(p: &[Tok]) -> usize {
     p.iter().filter(|t| matches!(t, Tok::Lit(_))).count()
 }
 
-/// Matches `line` (narrowed) against `p` as a whole; on success, the text
-/// of the first number token.
+/// Matches `line` (narrowed) against `p` as a whole; on success, the value
+/// of the first number token (`(12)` → `12`, `ウ` → `ウ`). Failed
+/// (pattern, text) positions are remembered, so `*`s cost at most
+/// pattern length × line length steps.
 fn matches(p: &[Tok], line: &[char]) -> Option<Option<String>> {
-    fn go(p: &[Tok], t: &[char], num: &mut Option<String>) -> bool {
-        let Some(tok) = p.first() else {
-            return t.is_empty();
-        };
-        let rest = &p[1..];
-        match tok {
-            Tok::Any => (0..=t.len()).any(|k| go(rest, &t[k..], num)),
-            Tok::Lit(c) => t.first() == Some(c) && go(rest, &t[1..], num),
-            Tok::Space => {
-                let n = t.iter().take_while(|c| c.is_whitespace()).count();
-                n > 0 && go(rest, &t[n..], num)
+    struct M<'a> {
+        p: &'a [Tok],
+        t: &'a [char],
+        failed: std::collections::HashSet<(usize, usize)>,
+        num: Option<String>,
+    }
+    impl M<'_> {
+        fn go(&mut self, pi: usize, ti: usize) -> bool {
+            if self.failed.contains(&(pi, ti)) {
+                return false;
             }
-            Tok::Circled | Tok::Kana => {
-                let ok = t.first().is_some_and(|&c| {
-                    if *tok == Tok::Circled {
-                        is_circled(c)
-                    } else {
-                        is_katakana(c)
+            let ok = self.step(pi, ti);
+            if !ok {
+                self.failed.insert((pi, ti));
+            }
+            ok
+        }
+
+        /// Takes `n` characters at `ti` as a number whose value is `value`.
+        fn number(&mut self, pi: usize, ti: usize, n: usize, value: String) -> bool {
+            let before = self.num.clone();
+            if self.num.is_none() {
+                self.num = Some(value);
+            }
+            if self.go(pi + 1, ti + n) {
+                return true;
+            }
+            self.num = before;
+            false
+        }
+
+        fn step(&mut self, pi: usize, ti: usize) -> bool {
+            let t = &self.t[ti..];
+            let Some(tok) = self.p.get(pi) else {
+                return t.is_empty();
+            };
+            match tok {
+                Tok::Any => (ti..=self.t.len()).any(|k| self.go(pi + 1, k)),
+                Tok::Lit(c) => t.first() == Some(c) && self.go(pi + 1, ti + 1),
+                Tok::Space => {
+                    let n = t.iter().take_while(|c| c.is_whitespace()).count();
+                    n > 0 && self.go(pi + 1, ti + n)
+                }
+                Tok::Circled => match t.first() {
+                    Some(&c) if is_circled(c) => {
+                        let v = circled_value(c).map(|v| v.to_string()).unwrap_or_default();
+                        self.number(pi, ti, 1, v)
                     }
-                });
-                if !ok {
-                    return false;
-                }
-                let before = num.clone();
-                if num.is_none() {
-                    let c = t[0];
-                    *num = Some(circled_value(c).map_or(c.to_string(), |v| v.to_string()));
-                }
-                go(rest, &t[1..], num) || {
-                    *num = before;
-                    false
-                }
-            }
-            Tok::Number => {
-                let Some(&c) = t.first() else { return false };
-                let n = if c.is_ascii_digit() {
-                    t.iter().take_while(|c| c.is_ascii_digit()).count()
-                } else if is_kanji_number(c) {
-                    t.iter().take_while(|c| is_kanji_number(**c)).count()
-                } else if is_circled(c) {
-                    1
-                } else {
-                    return false;
-                };
-                let text: String = t[..n].iter().collect();
-                let value = if c.is_ascii_digit() {
-                    text.trim_start_matches('0').to_string()
-                } else if is_circled(c) {
-                    circled_value(c).map(|v| v.to_string()).unwrap_or_default()
-                } else {
-                    kanji_value(&text)
-                        .map(|v| v.to_string())
-                        .unwrap_or_default()
-                };
-                let before = num.clone();
-                if num.is_none() {
-                    *num = Some(if value.is_empty() { "0".into() } else { value });
-                }
-                go(rest, &t[n..], num) || {
-                    *num = before;
-                    false
+                    _ => false,
+                },
+                Tok::Kana => match t.first() {
+                    Some(&c) if is_katakana(c) => self.number(pi, ti, 1, c.to_string()),
+                    _ => false,
+                },
+                Tok::Number => {
+                    let Some(&c) = t.first() else { return false };
+                    let (n, value) = if c.is_ascii_digit() {
+                        let n = t.iter().take_while(|c| c.is_ascii_digit()).count();
+                        let digits: String = t[..n].iter().collect();
+                        let v = digits.trim_start_matches('0');
+                        (
+                            n,
+                            if v.is_empty() {
+                                "0".to_string()
+                            } else {
+                                v.to_string()
+                            },
+                        )
+                    } else if is_kanji_number(c) {
+                        let n = t.iter().take_while(|c| is_kanji_number(**c)).count();
+                        let text: String = t[..n].iter().collect();
+                        (n, kanji_value(&text).unwrap_or(0).to_string())
+                    } else if is_circled(c) {
+                        (1, circled_value(c).unwrap_or(0).to_string())
+                    } else {
+                        return false;
+                    };
+                    self.number(pi, ti, n, value)
                 }
             }
         }
     }
-    let mut num = None;
-    go(p, line, &mut num).then_some(num)
+    let mut m = M {
+        p,
+        t: line,
+        failed: Default::default(),
+        num: None,
+    };
+    m.go(0, 0).then_some(m.num)
 }
 
 fn narrow_line(line: &str) -> Vec<char> {
@@ -262,6 +294,16 @@ fn is_page_marker(line: &[char]) -> bool {
         && core.chars().all(|c| c.is_ascii_digit() || c == '/')
         && core.chars().filter(|&c| c == '/').count() <= 1
         && core.len() <= 9
+}
+
+/// Lines longer than this are never matched by `start`, `end` and
+/// `furniture` (headings and running headers are short; a `*` pattern's
+/// cost grows with the line).
+const MAX_PATTERN_LINE: usize = 200;
+
+/// `pattern` matches the whole of a short line.
+fn matches_short(pattern: &[Tok], line: &[char]) -> bool {
+    line.len() <= MAX_PATTERN_LINE && matches(pattern, line).is_some()
 }
 
 /// A line of a table of contents: text, leader dots, a page number.
@@ -343,7 +385,7 @@ impl Importer for OutlineImporter {
             let Some(p) = p else { return Ok(None) };
             let toks = compile(p);
             (from..n)
-                .find(|&i| matches(&toks, &narrow_line(doc.lines[i])).is_some())
+                .find(|&i| matches_short(&toks, &narrow_line(doc.lines[i])))
                 .map(Some)
                 .ok_or_else(|| bad(format!("no line matches `{p}` (start/end)")))
         };
@@ -372,7 +414,7 @@ impl Importer for OutlineImporter {
                 in_toc = false;
                 Class::Furniture
             } else if is_toc_line(&t)
-                || furniture.iter().any(|f| matches(f, &t).is_some())
+                || furniture.iter().any(|f| matches_short(f, &t))
                 || (o.repeated_furniture > 0
                     && counts.get(line.trim()).copied().unwrap_or(0) >= o.repeated_furniture)
             {
@@ -381,17 +423,16 @@ impl Importer for OutlineImporter {
                 in_toc = true;
                 Class::Furniture
             } else {
-                let heading = (t.len() <= o.max_heading_chars && t.last() != Some(&'。'))
-                    .then(|| {
-                        levels
-                            .iter()
-                            .enumerate()
-                            .filter_map(|(l, p)| {
-                                matches(p, &t).map(|num| (literal_count(p), l, num))
-                            })
-                            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
-                    })
-                    .flatten();
+                let heading = (t.len() <= o.max_heading_chars.min(MAX_PATTERN_LINE)
+                    && t.last() != Some(&'。'))
+                .then(|| {
+                    levels
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(l, p)| matches(p, &t).map(|num| (literal_count(p), l, num)))
+                        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+                })
+                .flatten();
                 match heading {
                     Some((_, l, number)) => {
                         in_toc = false;
@@ -635,6 +676,7 @@ mod tests {
         assert_eq!(m("①*", "1 何か"), None);
         assert_eq!(kanji_value("二十"), Some(20));
         assert_eq!(kanji_value("百五"), Some(105));
+        assert!(kanji_value(&"九".repeat(40)).is_some());
     }
 
     #[test]
