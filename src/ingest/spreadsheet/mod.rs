@@ -60,8 +60,10 @@
 //!   two Japanese characters, one space otherwise).
 //! - **Rows**: a row with no text in any configured column (empty, only
 //!   formatted, only formulas whose result is empty, only unconfigured cells)
-//!   is skipped and counted; a row with text but no title is reported with a
-//!   warning naming its title cell (`B12`).
+//!   is skipped and counted, as is (in `.xlsx`) a row with no title whose
+//!   configured cells all hold formulas (`=SUM(…)` giving 0 below the data);
+//!   a row with text but no title is reported with a warning naming its
+//!   title cell (`B12`).
 //! - **Path** = the `path` columns, outermost first, empty cells left out.
 //! - **Departments and sections**: each unit of the department cell (units
 //!   separated by `/` or line breaks) that holds a 部/局 and a 課/室/係
@@ -309,8 +311,10 @@ pub fn import(
             let mut tried = Vec::new();
             for name in &candidates {
                 let mut run = Run::new(file, Some(name.clone()), &opts, default_year.clone(), plan);
-                read::workbook_rows(bytes, name, &mut |n, cells| run.row(n, cells))
-                    .map_err(|m| ImportError::new(format!("{file} [{name}]"), None, m))?;
+                read::workbook_rows(bytes, name, &mut |n, cells, formulas| {
+                    run.row(n, cells, &formulas)
+                })
+                .map_err(|m| ImportError::new(format!("{file} [{name}]"), None, m))?;
                 if run.layout.is_some() || run.pending.is_some() {
                     return Ok(run.finish());
                 }
@@ -331,8 +335,10 @@ pub fn import(
                 read::decode(bytes).map_err(|m| ImportError::new(file, None, m))?;
             let mut run = Run::new(file, None, &opts, default_year, plan);
             run.notes.push(format!("read as {encoding} text"));
-            read::text_rows(&text, delimiter, &mut |n, cells| run.row(n, cells))
-                .map_err(|m| ImportError::new(file, None, m))?;
+            read::text_rows(&text, delimiter, &mut |n, cells, formulas| {
+                run.row(n, cells, &formulas)
+            })
+            .map_err(|m| ImportError::new(file, None, m))?;
             drop(text);
             if run.layout.is_none() && run.pending.is_none() {
                 return Err(ImportError::new(file, None, run.no_header("")));
@@ -364,6 +370,8 @@ struct Run<'a> {
     notes: Vec<String>,
     records: Vec<Measure>,
     empty_rows: usize,
+    /// Rows without a title whose configured cells hold formulas only.
+    formula_rows: usize,
     /// How many fields the options configure.
     configured: usize,
 }
@@ -414,6 +422,7 @@ impl<'a> Run<'a> {
             notes: Vec::new(),
             records: Vec::new(),
             empty_rows: 0,
+            formula_rows: 0,
             configured,
         }
     }
@@ -439,7 +448,7 @@ impl<'a> Run<'a> {
         fields.contains(&Field::Title) && fields.len() >= need
     }
 
-    fn row(&mut self, n: usize, cells: Vec<String>) {
+    fn row(&mut self, n: usize, cells: Vec<String>, formulas: &[bool]) {
         if self.layout.is_none() {
             if let Some((first, rows)) = &mut self.pending {
                 let title_pos = rows[0]
@@ -481,7 +490,7 @@ impl<'a> Run<'a> {
                 return;
             }
         }
-        self.data(n, &cells);
+        self.data(n, &cells, formulas);
     }
 
     /// Builds the layout of the header on rows `first..=last`.
@@ -644,7 +653,7 @@ impl<'a> Run<'a> {
     }
 
     /// A row below the header.
-    fn data(&mut self, n: usize, cells: &[String]) {
+    fn data(&mut self, n: usize, cells: &[String], formulas: &[bool]) {
         let Some(layout) = &self.layout else { return };
         let configured: Vec<(usize, &str)> = (0..layout.read.len())
             .filter(|&p| layout.read[p])
@@ -667,6 +676,14 @@ impl<'a> Run<'a> {
             .collect();
         let title_at = self.at(layout.title, n);
         let Some(title) = cells.get(layout.title).and_then(|c| clean_name(c)) else {
+            // Rows below the data whose formulas give 0 or a text: not a measure.
+            if configured
+                .iter()
+                .all(|(p, _)| formulas.get(*p) == Some(&true))
+            {
+                self.formula_rows += 1;
+                return;
+            }
             let l = fold(&layout.schema.columns[layout.title].label);
             self.set_preview(n, preview);
             self.warnings.push((
@@ -740,6 +757,12 @@ impl<'a> Run<'a> {
                 "{} rows below the header with no text in any configured column skipped (empty, \
                  formatted, empty formulas or unconfigured cells only)",
                 self.empty_rows
+            ));
+        }
+        if self.formula_rows > 0 {
+            self.notes.push(format!(
+                "{} rows without a title whose configured cells hold only formulas skipped",
+                self.formula_rows
             ));
         }
         self.notes.push(format!("{} records", self.records.len()));

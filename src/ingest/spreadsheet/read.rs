@@ -37,8 +37,9 @@ impl Kind {
 }
 
 /// A row handed to the reader: its 1-based number (sheet row, or the text
-/// line the record starts on) and its cells, `cells[0]` being column A.
-pub type RowSink<'a> = dyn FnMut(usize, Vec<String>) + 'a;
+/// line the record starts on), its cells (`cells[0]` being column A) and
+/// which of them hold a formula (known for `.xlsx` only).
+pub type RowSink<'a> = dyn FnMut(usize, Vec<String>, Vec<bool>) + 'a;
 
 /// The sheets of a workbook, in order.
 pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, String> {
@@ -61,7 +62,7 @@ pub fn workbook_rows(bytes: &[u8], name: &str, sink: &mut RowSink<'_>) -> Result
             for (i, row) in range.rows().enumerate() {
                 let mut cells = vec![String::new(); c0 as usize];
                 cells.extend(row.iter().map(data_text));
-                sink(r0 as usize + i + 1, cells);
+                sink(r0 as usize + i + 1, cells, Vec::new());
             }
             Ok(())
         }
@@ -77,30 +78,32 @@ fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
     let mut cells = book
         .worksheet_cells_reader(name)
         .map_err(|e| format!("cannot read sheet `{name}`: {e}"))?;
-    let mut row: Option<(u32, Vec<String>)> = None;
+    let mut row: Option<(u32, Vec<String>, Vec<bool>)> = None;
     while let Some(cell) = cells
-        .next_cell()
+        .next_cell_with_formula_metadata()
         .map_err(|e| format!("sheet `{name}` is damaged: {e}"))?
     {
-        let (r, c) = cell.get_position();
-        if row.as_ref().is_some_and(|(n, _)| *n != r)
-            && let Some((n, done)) = row.take()
+        let (r, c) = cell.pos;
+        if row.as_ref().is_some_and(|(n, _, _)| *n != r)
+            && let Some((n, done, formulas)) = row.take()
         {
-            sink(n as usize + 1, done);
+            sink(n as usize + 1, done, formulas);
         }
-        let (_, current) = row.get_or_insert_with(|| (r, Vec::new()));
-        let text = data_ref_text(cell.get_value());
+        let (_, current, formulas) = row.get_or_insert_with(|| (r, Vec::new(), Vec::new()));
+        let text = data_ref_text(&cell.value);
         if text.is_empty() {
             continue;
         }
         let c = c as usize;
         if current.len() <= c {
             current.resize(c + 1, String::new());
+            formulas.resize(c + 1, false);
         }
         current[c] = text;
+        formulas[c] = cell.formula.is_some();
     }
-    if let Some((n, done)) = row {
-        sink(n as usize + 1, done);
+    if let Some((n, done, formulas)) = row {
+        sink(n as usize + 1, done, formulas);
     }
     Ok(())
 }
@@ -225,7 +228,7 @@ pub fn text_rows(text: &str, delimiter: u8, sink: &mut RowSink<'_>) -> Result<()
                     .filter(|&&b| b == b'\n')
                     .count();
                 counted = start;
-                sink(line, record.iter().map(line_breaks).collect());
+                sink(line, record.iter().map(line_breaks).collect(), Vec::new());
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
