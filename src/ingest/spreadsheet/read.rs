@@ -288,7 +288,7 @@ mod tests {
     #[test]
     fn quoted_cells_keep_line_breaks_and_rows_their_first_line() {
         let mut rows = Vec::new();
-        text_rows("a,b\r\n\"x\r\ny\",z\n\nlast,\n", b',', &mut |n, c| {
+        text_rows("a,b\r\n\"x\r\ny\",z\n\nlast,\n", b',', &mut |n, c, _| {
             rows.push((n, c))
         })
         .unwrap();
@@ -299,7 +299,7 @@ mod tests {
         ];
         assert_eq!(rows, want);
         let mut tabs = Vec::new();
-        text_rows("事業名\t担当\nA\tB\n", b',', &mut |n, c| {
+        text_rows("事業名\t担当\nA\tB\n", b',', &mut |n, c, _| {
             tabs.push((n, c))
         })
         .unwrap();
