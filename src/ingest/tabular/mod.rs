@@ -193,7 +193,9 @@ impl Importer for TabularImporter {
                 doc.file,
                 None,
                 format!(
-                    "no header row found: no line names the title column ({}) and {} other configured columns",
+                    "no header row found: no line names the title column ({}) and {} other configured columns; \
+                     change the labels in [document.options.columns] to the document's header labels \
+                     (or lower header_min_labels)",
                     options.columns.title.join(" / "),
                     options.header_min_labels.saturating_sub(1)
                 ),
