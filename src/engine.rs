@@ -87,6 +87,8 @@ pub struct RelatedMeasure {
     pub title: String,
     pub plan: String,
     pub plan_kind: String,
+    /// The Japanese label of `plan_kind`.
+    pub plan_kind_label: String,
     pub municipality: String,
     pub level: String,
     pub departments: Vec<String>,
@@ -128,6 +130,8 @@ pub struct Engine {
     /// Plan names by plan id: the `plan` filter takes either (the index
     /// holds names; `/api/plans` lists ids).
     plan_names: HashMap<String, String>,
+    /// The Japanese label of every plan kind of the corpus (facet labels).
+    kind_labels: HashMap<String, String>,
 }
 
 /// Search responses kept per engine (by default; see [`Engine::with_search_cache`]).
@@ -310,6 +314,10 @@ impl Engine {
             .iter()
             .map(|m| (m.plan.id.clone(), m.plan.name.clone()))
             .collect();
+        let kind_labels = measures
+            .iter()
+            .map(|m| (m.plan.kind.to_string(), m.plan.kind_label_ja().to_string()))
+            .collect();
         let mut engine = Engine {
             index,
             links: LinkTable::new(measures.len()),
@@ -321,6 +329,7 @@ impl Engine {
             overlaps: Mutex::new(None),
             by_address,
             plan_names,
+            kind_labels,
         }
         .with_search_cache(SEARCH_CACHE_ENTRIES);
         for l in links {
@@ -371,7 +380,8 @@ impl Engine {
         if let Some(hit) = self.cached_search_json(req) {
             return Ok(hit);
         }
-        let res = search::search_with(&self.index, req, &|a| self.record_at(a))?;
+        let mut res = search::search_with(&self.index, req, &|a| self.record_at(a))?;
+        self.label_kinds(&mut res);
         let json = Bytes::from(serde_json::to_vec(&res).map_err(IndexError::from)?);
         if let Some(cache) = &self.search_cache {
             lock(cache).put(req.cache_key(), json.clone());
@@ -392,9 +402,19 @@ impl Engine {
     /// (benchmarks of the engine itself, tests).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
         let req = &*self.plan_ids_as_names(req);
-        Ok(search::search_with(&self.index, req, &|a| {
-            self.record_at(a)
-        })?)
+        let mut res = search::search_with(&self.index, req, &|a| self.record_at(a))?;
+        self.label_kinds(&mut res);
+        Ok(res)
+    }
+
+    /// Labels the plan-kind facet values the search could not (kinds named
+    /// in the manifest rather than built in).
+    fn label_kinds(&self, res: &mut SearchResponse) {
+        for c in res.facets.get_mut("plan_kind").into_iter().flatten() {
+            if c.label.is_none() {
+                c.label = self.kind_labels.get(&c.value).cloned();
+            }
+        }
     }
 
     /// `req` with every `plan` filter that gives a plan id (and is not also
@@ -446,6 +466,7 @@ impl Engine {
                     title: o.title.clone(),
                     plan: o.plan.name.clone(),
                     plan_kind: o.plan.kind.as_str().to_string(),
+                    plan_kind_label: o.plan.kind_label_ja().to_string(),
                     municipality: o.plan.municipality.clone(),
                     level: o.level.as_str().to_string(),
                     departments: o.departments.clone(),
@@ -551,7 +572,7 @@ impl Engine {
                         id: m.plan.id.clone(),
                         name: m.plan.name.clone(),
                         kind: m.plan.kind.as_str().to_string(),
-                        kind_label: m.plan.kind.label_ja().to_string(),
+                        kind_label: m.plan.kind_label_ja().to_string(),
                         municipality: m.plan.municipality.clone(),
                         period: m.plan.period.clone(),
                         files: Vec::new(),

@@ -138,6 +138,18 @@ enum Command {
         /// The text to analyze; `-` reads it from standard input.
         text: String,
     },
+    /// Show how the manifest reads one document, without touching the index:
+    /// the header row and column mapping found, counts, the first records
+    /// field by field and the warnings by kind. Exits with 1 when the
+    /// document cannot be read.
+    Check {
+        /// The document: its file name in the manifest (a path is reduced to
+        /// its file name) or its plan id.
+        doc: String,
+        /// How many records to print field by field.
+        #[arg(long, default_value_t = 3)]
+        records: usize,
+    },
     /// Print the import report of every document (records, warnings, unused spans).
     Report {
         /// Print the report as JSON.
@@ -688,6 +700,13 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 writeln!(out, "{}", serde_json::to_string_pretty(&tokens)?)?;
             } else {
                 write!(out, "{}", shisaku::analysis::render_tokens(&tokens))?;
+            }
+        }
+        Command::Check { doc, records } => {
+            let (text, ok) = shisaku::ingest::check::check(&cli.manifest, &doc, records)?;
+            write!(out, "{text}")?;
+            if !ok {
+                return Ok(ExitCode::FAILURE);
             }
         }
         Command::Report { json } => {

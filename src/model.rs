@@ -7,58 +7,84 @@
 //! {`name`, `kind`, `municipality`}, `path`, `departments`, `sections`,
 //! `content`, `progress`, `indicators`, `source` {`file`, `line`, `line_end`}.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// What a plan is about; the facet `plan_kind`.
+/// What a plan is about; the facet `plan_kind`. Any short ASCII id
+/// (`health-promotion`, `administrative-evaluation`): lowercase letters,
+/// digits and `-`, starting with a letter, at most [`PlanKind::MAX_LEN`]
+/// characters. The known kinds have built-in Japanese labels; a plan of any
+/// other kind names its label in the manifest (`kind_label`).
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
 )]
-#[serde(rename_all = "kebab-case")]
-pub enum PlanKind {
-    SuicidePrevention,
-    GenderEquality,
-    RegionalWelfare,
-}
+#[serde(try_from = "String", into = "String")]
+#[schema(value_type = String, example = "suicide-prevention")]
+pub struct PlanKind(Cow<'static, str>);
 
 impl PlanKind {
-    pub const ALL: [PlanKind; 3] = [
-        PlanKind::SuicidePrevention,
-        PlanKind::GenderEquality,
-        PlanKind::RegionalWelfare,
+    pub const SUICIDE_PREVENTION: PlanKind = PlanKind(Cow::Borrowed("suicide-prevention"));
+    pub const GENDER_EQUALITY: PlanKind = PlanKind(Cow::Borrowed("gender-equality"));
+    pub const REGIONAL_WELFARE: PlanKind = PlanKind(Cow::Borrowed("regional-welfare"));
+
+    /// The kinds with a built-in Japanese label.
+    pub const KNOWN: [PlanKind; 3] = [
+        PlanKind::SUICIDE_PREVENTION,
+        PlanKind::GENDER_EQUALITY,
+        PlanKind::REGIONAL_WELFARE,
     ];
 
+    /// The longest kind id accepted.
+    pub const MAX_LEN: usize = 40;
+
     /// The stable machine name (`suicide-prevention`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanKind::SuicidePrevention => "suicide-prevention",
-            PlanKind::GenderEquality => "gender-equality",
-            PlanKind::RegionalWelfare => "regional-welfare",
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The built-in Japanese label of a known kind.
+    pub fn builtin_label(&self) -> Option<&'static str> {
+        match self.as_str() {
+            "suicide-prevention" => Some("自殺対策"),
+            "gender-equality" => Some("男女共同参画"),
+            "regional-welfare" => Some("地域福祉"),
+            _ => None,
         }
     }
 
-    /// The Japanese label shown to users.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            PlanKind::SuicidePrevention => "自殺対策",
-            PlanKind::GenderEquality => "男女共同参画",
-            PlanKind::RegionalWelfare => "地域福祉",
+    /// Checks a kind id; the error says what is wrong with it.
+    pub fn parse(s: &str) -> Result<PlanKind, String> {
+        let ok_chars = s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let starts = s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+        if s.is_empty() || s.len() > Self::MAX_LEN || !ok_chars || !starts || s.ends_with('-') {
+            return Err(format!(
+                "plan kind {s:?} is not a kind id: use 1-{} lowercase ASCII letters, digits and `-`, \
+                 starting with a letter (e.g. `health-promotion`), and name its Japanese label in \
+                 `kind_label`",
+                Self::MAX_LEN
+            ));
         }
+        Ok(Self::KNOWN
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .unwrap_or_else(|| PlanKind(Cow::Owned(s.to_string()))))
     }
+}
 
-    pub fn parse(s: &str) -> Option<PlanKind> {
-        PlanKind::ALL.into_iter().find(|k| k.as_str() == s)
+impl TryFrom<String> for PlanKind {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        PlanKind::parse(&s)
+    }
+}
+
+impl From<PlanKind> for String {
+    fn from(k: PlanKind) -> String {
+        k.0.into_owned()
     }
 }
 
@@ -70,15 +96,80 @@ impl fmt::Display for PlanKind {
 
 /// A plan (計画) as described in `seeds/manifest.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(try_from = "PlanFields")]
 pub struct Plan {
     /// Short stable key from the manifest (`kumamoto-suicide`); part of every measure id.
     pub id: String,
     pub name: String,
     pub kind: PlanKind,
+    /// The Japanese label of `kind` when it has no built-in one (`健康増進`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind_label: Option<String>,
     pub municipality: String,
     /// Plan period as printed (`令和元年度～令和5年度`), if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
+}
+
+/// The fields of a [`Plan`] as written, before the kind and its label are checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanFields {
+    id: String,
+    name: String,
+    kind: PlanKind,
+    #[serde(default)]
+    kind_label: Option<String>,
+    municipality: String,
+    #[serde(default)]
+    period: Option<String>,
+}
+
+/// The longest `kind_label` accepted (characters).
+const MAX_KIND_LABEL: usize = 30;
+
+impl TryFrom<PlanFields> for Plan {
+    type Error = String;
+    fn try_from(p: PlanFields) -> Result<Plan, String> {
+        let kind_label = p
+            .kind_label
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty());
+        if let Some(l) = &kind_label
+            && l.chars().count() > MAX_KIND_LABEL
+        {
+            return Err(format!(
+                "kind_label {l:?} is longer than {MAX_KIND_LABEL} characters"
+            ));
+        }
+        if kind_label.is_none() && p.kind.builtin_label().is_none() {
+            return Err(format!(
+                "plan kind `{}` has no built-in Japanese label: add kind_label = \"…\" (e.g. \"健康増進\") \
+                 to the plan (built-in kinds: {})",
+                p.kind,
+                PlanKind::KNOWN.map(|k| k.to_string()).join(", ")
+            ));
+        }
+        Ok(Plan {
+            id: p.id,
+            name: p.name,
+            kind: p.kind,
+            kind_label,
+            municipality: p.municipality,
+            period: p.period,
+        })
+    }
+}
+
+impl Plan {
+    /// The Japanese label of the plan's kind shown to users: the manifest's
+    /// `kind_label`, else the built-in label of a known kind.
+    pub fn kind_label_ja(&self) -> &str {
+        self.kind_label
+            .as_deref()
+            .or_else(|| self.kind.builtin_label())
+            .unwrap_or(self.kind.as_str())
+    }
 }
 
 /// Where in a plan's hierarchy a record sits.
@@ -148,8 +239,8 @@ impl fmt::Display for Level {
 /// (trimmed, cell-wrap spaces kept inside sentences).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProgressEntry {
-    /// Fiscal year label as the document names it, normalized to `R2`, `R3`…
-    /// (令和元年度 = `R1`).
+    /// Fiscal year, normalized to `R<n>` from 令和 on and `H<n>` before
+    /// (令和元年度 = `R1`, 平成30年度 = `H30`; see `ingest::text::fiscal_year`).
     pub fiscal_year: String,
     /// Western calendar start year of the fiscal year (R1 = 2019), for the year facet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,7 +307,7 @@ pub struct Body {
     pub role: BodyRole,
 }
 
-/// Provenance: the seed file and 1-based lines a record was read from.
+/// Provenance: the seed file and 1-based lines (or sheet rows) a record was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Source {
     /// File name inside `seeds/` (no directory).
@@ -227,6 +318,10 @@ pub struct Source {
     pub line_start: usize,
     /// Last line read for this record (≥ `line`).
     pub line_end: usize,
+    /// The sheet of a workbook the record was read from (its lines are then
+    /// the sheet's row numbers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 /// One normalized measure record.

@@ -224,7 +224,7 @@ async fn bad_input_is_a_4xx_json_error_naming_the_problem() {
             "unknown filter key",
         ),
         (
-            "/api/search?plan_kind=sports".into(),
+            "/api/search?plan_kind=Sports%20Plan".into(),
             StatusCode::BAD_REQUEST,
             "plan_kind",
         ),

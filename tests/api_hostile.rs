@@ -148,7 +148,7 @@ async fn thousands_of_filters() {
         many("level=%F0%9F%98%80", 1),
         format!(
             "/api/search?q=x&{}",
-            many("plan_kind=nope", 1).trim_start_matches("/api/search?")
+            many("plan_kind=No%20Pe", 1).trim_start_matches("/api/search?")
         ),
     ])
     .await;

@@ -70,6 +70,9 @@ fn importer(format: Format) -> Box<dyn Importer> {
         Format::BlockReport => Box::new(BlockImporter),
         Format::PlanDraft => Box::new(DraftImporter),
         Format::Jsonl => Box::new(JsonlImporter),
+        Format::Outline => Box::new(shisaku::ingest::outline::OutlineImporter),
+        // reads bytes, not text (tests/import_spreadsheet.rs)
+        Format::Spreadsheet => panic!("no seed document is a spreadsheet"),
     }
 }
 

@@ -272,7 +272,13 @@ fn facets_filter_and_count_disjunctively() {
         assert!(all.facets.contains_key(k), "facet {k}");
     }
     assert!(parse_filter("colour=red").is_err());
-    assert!(parse_filter("plan_kind=sports").is_err());
+    // any kind id is a valid value (a plan may be of any kind); a label that is no kind is not
+    assert!(parse_filter("plan_kind=sports").is_ok());
+    assert!(parse_filter("plan_kind=スポーツ").is_err());
+    assert_eq!(
+        parse_filter("plan_kind=自殺対策").unwrap().1,
+        "suicide-prevention"
+    );
 }
 
 /// Every hit and facet count of a filtered search equals what the matching

@@ -1477,6 +1477,7 @@ impl<'a, 'l> Parser<'a, 'l> {
                 line: d.title_line,
                 line_start: d.first_line.min(d.title_line),
                 line_end: d.last_line.max(d.title_line),
+                sheet: None,
             },
         );
         m.path = d.path;
@@ -1608,7 +1609,7 @@ mod tests {
     use crate::model::{Plan, PlanKind};
 
     fn plan() -> Plan {
-        super::super::test_plan(PlanKind::SuicidePrevention)
+        super::super::test_plan(PlanKind::SUICIDE_PREVENTION)
     }
 
     fn run(

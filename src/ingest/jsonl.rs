@@ -79,6 +79,7 @@ impl Importer for JsonlImporter {
                 line: n,
                 line_start: n,
                 line_end: n,
+                sheet: None,
             };
             let mut m = Measure::new(
                 doc.plan,
@@ -95,6 +96,19 @@ impl Importer for JsonlImporter {
             m.page = row.page;
             m.progress = row.progress;
             m.indicators = row.indicators;
+            let years = m
+                .progress
+                .iter_mut()
+                .map(|p| (&mut p.fiscal_year, Some(&mut p.year)))
+                .chain(
+                    m.indicators
+                        .iter_mut()
+                        .flat_map(|i| i.values.iter_mut())
+                        .map(|v| (&mut v.fiscal_year, None)),
+                );
+            for (label, year) in years {
+                normalize_year(label, year, n, ledger);
+            }
             m.bodies = row.bodies;
             m.activity_unit = row.activity_unit;
             m.flags = row.flags;
@@ -102,5 +116,31 @@ impl Importer for JsonlImporter {
             out.push(m);
         }
         Ok(out)
+    }
+}
+
+/// Brings a record's fiscal-year label to the one form every importer uses
+/// (`令和6年度`, `2024` → `R6`; `平成30年度` → `H30`) and fills its western
+/// year; a label that names no fiscal year is kept as written, with a warning.
+fn normalize_year(
+    label: &mut String,
+    year: Option<&mut Option<u16>>,
+    line: usize,
+    ledger: &mut Ledger,
+) {
+    if label.trim().is_empty() {
+        return;
+    }
+    match super::text::fiscal_year(label) {
+        Some((normal, y)) => {
+            *label = normal;
+            if let Some(year) = year {
+                *year = Some(y);
+            }
+        }
+        None => ledger.warn(
+            line,
+            format!("fiscal_year {label:?} is not a fiscal year (R6, 令和6年度, H30, 2024): kept as written"),
+        ),
     }
 }

@@ -61,6 +61,7 @@ pub struct Ledger {
     lines: Vec<String>,
     marks: Vec<Mark>,
     warnings: Vec<Warning>,
+    notes: Vec<String>,
 }
 
 impl Ledger {
@@ -70,6 +71,7 @@ impl Ledger {
             lines: lines.iter().map(|l| l.to_string()).collect(),
             marks: vec![Mark::None; lines.len()],
             warnings: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -108,6 +110,17 @@ impl Ledger {
             line,
             message: message.into(),
         });
+    }
+
+    /// Records how the document was read (header row, column mapping,
+    /// counts): shown once in the report and by `shisaku check`.
+    pub fn note(&mut self, message: impl Into<String>) {
+        self.notes.push(message.into());
+    }
+
+    /// The notes recorded so far (taken out of the ledger).
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
     }
 
     /// Closes the ledger: unmarked non-blank lines become `unclassified` spans

@@ -15,14 +15,18 @@ pub enum Format {
     BlockReport,
     PlanDraft,
     Jsonl,
+    Spreadsheet,
+    Outline,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [
+    pub const ALL: [Format; 6] = [
         Format::TabularProgress,
         Format::BlockReport,
         Format::PlanDraft,
         Format::Jsonl,
+        Format::Spreadsheet,
+        Format::Outline,
     ];
 
     pub fn parse(name: &str) -> Option<Format> {
@@ -35,6 +39,8 @@ impl Format {
             Format::BlockReport => "block-report",
             Format::PlanDraft => "plan-draft",
             Format::Jsonl => "jsonl",
+            Format::Spreadsheet => "spreadsheet",
+            Format::Outline => "outline",
         }
     }
 }

@@ -8,6 +8,10 @@
 //!   by column names in the manifest (000, 001, 002);
 //! - `block-report` ([`blocks`]): PDF-extracted block reports (003);
 //! - `plan-draft` ([`draft`]): plan drafts with project tables (004);
+//! - `outline` ([`outline`]): plan bodies as text with numbered headings,
+//!   configured by the heading pattern of each level;
+//! - `spreadsheet` ([`spreadsheet`]): one row per measure in an `.xlsx`,
+//!   `.xls`, `.ods`, `.csv` or `.tsv` table, configured by column names;
 //! - `jsonl` ([`jsonl`]): normalized records, one JSON object per line, for any
 //!   other plan a user wants to add.
 //!
@@ -16,11 +20,14 @@
 //! the other documents still import.
 
 pub mod blocks;
+pub mod check;
 pub mod draft;
 pub mod jsonl;
 pub mod ledger;
 pub mod limits;
 pub mod manifest;
+pub mod outline;
+pub mod spreadsheet;
 pub mod tabular;
 pub mod text;
 
@@ -109,6 +116,10 @@ pub struct ImportReport {
     /// Records per level.
     pub records: BTreeMap<Level, usize>,
     pub warnings: Vec<Warning>,
+    /// How the document was read (header row, column mapping, rows skipped),
+    /// where the importer says.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Every input span that is not part of a record (blank lines excluded).
     pub unused: Vec<UnusedSpan>,
     /// Set when the document could not be imported at all.
@@ -136,13 +147,17 @@ impl Corpus {
     }
 }
 
-fn importer_for(format: Format) -> Box<dyn Importer> {
-    match format {
+/// The importer of a text format (`None` for `spreadsheet`, which reads the
+/// file's bytes: see [`spreadsheet::import`]).
+fn importer_for(format: Format) -> Option<Box<dyn Importer>> {
+    Some(match format {
         Format::TabularProgress => Box::new(tabular::TabularImporter),
         Format::BlockReport => Box::new(blocks::BlockImporter),
         Format::PlanDraft => Box::new(draft::DraftImporter),
         Format::Jsonl => Box::new(jsonl::JsonlImporter),
-    }
+        Format::Outline => Box::new(outline::OutlineImporter),
+        Format::Spreadsheet => return None,
+    })
 }
 
 /// Imports every document of the manifest at `manifest_path` (documents are
@@ -195,10 +210,11 @@ pub fn import_documents_with(
         match check_entry(base, entry, i, settings, &mut files, &mut plans)
             .and_then(|path| import_one(&path, entry, &settings.limits))
         {
-            Ok((measures, ledger)) => {
+            Ok((measures, mut ledger)) => {
                 for m in &measures {
                     *report.records.entry(m.level).or_default() += 1;
                 }
+                report.notes = ledger.take_notes();
                 let (warnings, unused) = ledger.finish();
                 report.warnings = warnings;
                 report.unused = unused;
@@ -240,8 +256,8 @@ fn check_entry<'a>(
     let p = &entry.plan;
     match plans.get(p.id.as_str()) {
         Some(other)
-            if (&other.plan.name, other.plan.kind, &other.plan.municipality)
-                != (&p.name, p.kind, &p.municipality) =>
+            if (&other.plan.name, &other.plan.kind, &other.plan.municipality)
+                != (&p.name, &p.kind, &p.municipality) =>
         {
             let o = &other.plan;
             return Err(ImportError::new(
@@ -329,6 +345,12 @@ fn import_one(
         .read_to_end(&mut bytes)
         .map_err(cannot_read)?;
     limits.check_size(&entry.file, bytes.len() as u64)?;
+    if format == Format::Spreadsheet {
+        let (mut measures, mut ledger) =
+            spreadsheet::import(&entry.file, &bytes, &entry.plan, &entry.options)?;
+        limits.check_records(&entry.file, &mut measures, &mut ledger)?;
+        return Ok((measures, ledger));
+    }
     let text = decode_utf8(&entry.file, &bytes)?;
     if text.trim().is_empty() {
         return Err(ImportError::new(&entry.file, None, "the file is empty"));
@@ -342,7 +364,9 @@ fn import_one(
             format!("{n} control character(s) (NUL or the like) dropped from the line"),
         );
     }
-    let mut measures = importer_for(format).import(&doc, &mut ledger)?;
+    let importer = importer_for(format)
+        .ok_or_else(|| ImportError::new(&entry.file, None, "no text importer for this format"))?;
+    let mut measures = importer.import(&doc, &mut ledger)?;
     limits.check_records(&entry.file, &mut measures, &mut ledger)?;
     Ok((measures, ledger))
 }
@@ -453,6 +477,7 @@ pub(crate) fn test_plan(kind: crate::model::PlanKind) -> Plan {
         id: "t".into(),
         name: "テスト計画".into(),
         kind,
+        kind_label: None,
         municipality: "テスト市".into(),
         period: None,
     }
@@ -517,6 +542,9 @@ pub fn render_reports(reports: &[ImportReport]) -> String {
         }
         let levels: Vec<String> = r.records.iter().map(|(l, n)| format!("{n} {l}")).collect();
         let _ = writeln!(s, "  records: {} ({})", r.total(), levels.join(", "));
+        for n in &r.notes {
+            let _ = writeln!(s, "  read: {n}");
+        }
         let mut by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         for u in &r.unused {
             let e = by_kind.entry(format!("{:?}", u.kind)).or_default();

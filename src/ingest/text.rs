@@ -48,20 +48,71 @@ pub fn join_wrapped(s: &str) -> String {
     out
 }
 
-/// Normalizes a fiscal-year label to `R<n>` and its western start year:
-/// `令和元年度` → (`R1`, 2019), `令和2年度` / `R2` / `Ｒ２` → (`R2`, 2020).
+/// The first fiscal year of the Heisei era (平成元年度) and of Reiwa (令和元年度).
+const HEISEI_1: u16 = 1989;
+const REIWA_1: u16 = 2019;
+
+/// The normalized label of the fiscal year starting in April of `year`:
+/// `R<n>` from 2019 (令和元年度 = `R1`), `H<n>` from 1989 to 2018 (平成30年度 =
+/// `H30`); `None` before 1989 or after 2099.
+pub fn year_label(year: u16) -> Option<String> {
+    match year {
+        REIWA_1..=2099 => Some(format!("R{}", year - REIWA_1 + 1)),
+        HEISEI_1..REIWA_1 => Some(format!("H{}", year - HEISEI_1 + 1)),
+        _ => None,
+    }
+}
+
+/// The Japanese name of a normalized label: `R1` → `令和元年度`, `H30` →
+/// `平成30年度`; anything else as it is.
+pub fn year_label_ja(label: &str) -> String {
+    let (era, n) = match (label.strip_prefix('R'), label.strip_prefix('H')) {
+        (Some(n), _) => ("令和", n),
+        (_, Some(n)) => ("平成", n),
+        _ => return label.to_string(),
+    };
+    match n {
+        "1" => format!("{era}元年度"),
+        _ if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => format!("{era}{n}年度"),
+        _ => label.to_string(),
+    }
+}
+
+/// Normalizes a fiscal-year label to one form ([`year_label`]: `R<n>` or
+/// `H<n>`) and its western start year. Accepts 令和/平成 (`令和2年度`,
+/// `令和元年度`, `R2`, `Ｒ２`, `H30`, `平成30年度`) and western years (`2024`,
+/// `2024年度`), full-width digits included. The label must *start* with the
+/// year; what follows it is ignored (`令和2年度以降`). One year has one form:
+/// `平成31年度` (April 2019) is `R1`.
 pub fn fiscal_year(label: &str) -> Option<(String, u16)> {
     let folded = fold_key(label);
-    let rest = folded
-        .strip_prefix("令和")
-        .or_else(|| folded.strip_prefix('R'))?;
-    let n: u16 = if rest.starts_with('元') {
-        1
-    } else {
+    let era = |rest: &str| -> Option<u16> {
+        if rest.starts_with('元') {
+            return Some(1);
+        }
         let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        (digits.len() <= 2).then(|| digits.parse().ok()).flatten()
+    };
+    let year = if let Some(rest) = folded
+        .strip_prefix("令和")
+        .or_else(|| folded.strip_prefix('R'))
+    {
+        REIWA_1 - 1 + era(rest).filter(|&n| n >= 1)?
+    } else if let Some(rest) = folded
+        .strip_prefix("平成")
+        .or_else(|| folded.strip_prefix('H'))
+    {
+        HEISEI_1 - 1 + era(rest).filter(|&n| (1..=31).contains(&n))?
+    } else {
+        let digits: String = folded.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let rest = &folded[digits.len()..];
+        let unit_ok = rest.is_empty() || rest.starts_with('年');
+        if digits.len() != 4 || !unit_ok {
+            return None;
+        }
         digits.parse().ok()?
     };
-    Some((format!("R{n}"), 2018 + n))
+    Some((year_label(year)?, year))
 }
 
 /// The first number in a printed value, thousands separators removed
@@ -106,7 +157,25 @@ mod tests {
         assert_eq!(fiscal_year("令和元年度"), Some(("R1".into(), 2019)));
         assert_eq!(fiscal_year("令和2年度"), Some(("R2".into(), 2020)));
         assert_eq!(fiscal_year("Ｒ３"), Some(("R3".into(), 2021)));
-        assert_eq!(fiscal_year("平成30年度"), None);
+        assert_eq!(fiscal_year("R6"), Some(("R6".into(), 2024)));
+        assert_eq!(fiscal_year("令和6年度"), Some(("R6".into(), 2024)));
+        assert_eq!(fiscal_year("2024"), Some(("R6".into(), 2024)));
+        assert_eq!(fiscal_year("２０２４年度"), Some(("R6".into(), 2024)));
+        assert_eq!(fiscal_year("平成30年度"), Some(("H30".into(), 2018)));
+        assert_eq!(fiscal_year("H30"), Some(("H30".into(), 2018)));
+        assert_eq!(fiscal_year("平成元年度"), Some(("H1".into(), 1989)));
+        assert_eq!(fiscal_year("平成31年度"), Some(("R1".into(), 2019)));
+        assert_eq!(fiscal_year("令和２年度以降"), Some(("R2".into(), 2020)));
+        assert_eq!(fiscal_year("2018年度"), Some(("H30".into(), 2018)));
+        assert_eq!(fiscal_year("1980"), None);
+        assert_eq!(fiscal_year("20245"), None);
+        assert_eq!(fiscal_year("令和"), None);
+        assert_eq!(fiscal_year("令和0年度"), None);
+        assert_eq!(fiscal_year("Hx"), None);
+        assert_eq!(year_label_ja("R1"), "令和元年度");
+        assert_eq!(year_label_ja("H30"), "平成30年度");
+        assert_eq!(year_label_ja("R12"), "令和12年度");
+        assert_eq!(year_label_ja("X"), "X");
     }
 
     #[test]

@@ -583,7 +583,8 @@ mod tests {
         let plan = Plan {
             id: plan.into(),
             name: format!("{plan}計画"),
-            kind: PlanKind::RegionalWelfare,
+            kind: PlanKind::REGIONAL_WELFARE,
+            kind_label: None,
             municipality: "市".into(),
             period: None,
         };
@@ -592,6 +593,7 @@ mod tests {
             line: 1,
             line_start: 1,
             line_end: 1,
+            sheet: None,
         };
         let mut m = Measure::new(&plan, Level::Measure, format!("{id}の施策"), source);
         m.id = id.into();

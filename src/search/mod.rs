@@ -136,14 +136,12 @@ pub fn filter_value(facet: Facet, v: &str) -> Result<(Facet, String), SearchErro
         return Err(SearchError::Filter(format!("{}: empty value", facet.key())));
     }
     let v = match facet {
-        Facet::PlanKind => PlanKind::parse(v)
-            .or_else(|| PlanKind::ALL.into_iter().find(|k| k.label_ja() == v))
+        Facet::PlanKind => PlanKind::KNOWN
+            .into_iter()
+            .find(|k| k.builtin_label() == Some(v))
+            .map_or_else(|| PlanKind::parse(v), Ok)
             .map(|k| k.as_str().to_string())
-            .ok_or_else(|| {
-                SearchError::Filter(format!(
-                    "plan_kind: unknown value {v:?} (known: suicide-prevention, gender-equality, regional-welfare)"
-                ))
-            })?,
+            .map_err(|e| SearchError::Filter(format!("plan_kind: {e}")))?,
         Facet::Level => Level::parse(v)
             .or_else(|| Level::ALL.into_iter().find(|l| l.label_ja() == v))
             .map(|l| l.as_str().to_string())
@@ -152,23 +150,19 @@ pub fn filter_value(facet: Facet, v: &str) -> Result<(Facet, String), SearchErro
                     "level: unknown value {v:?} (known: measure, initiative, project, direction)"
                 ))
             })?,
-        Facet::Year => year_label(v)
-            .ok_or_else(|| SearchError::Filter(format!("year: {v:?} is not a fiscal year (R2, 令和2年度 or 2020)")))?,
+        Facet::Year => year_label(v).ok_or_else(|| {
+            SearchError::Filter(format!(
+                "year: {v:?} is not a fiscal year (R2, 令和2年度 or 2020)"
+            ))
+        })?,
         _ => v.to_string(),
     };
     Ok((facet, v))
 }
 
 fn year_label(v: &str) -> Option<String> {
-    if let Some((label, _)) = crate::ingest::text::fiscal_year(v) {
-        return Some(label);
-    }
-    let y: u16 = v
-        .trim_end_matches('年')
-        .trim_end_matches("年度")
-        .parse()
-        .ok()?;
-    (2019..=2099).contains(&y).then(|| format!("R{}", y - 2018))
+    let v = v.trim_end_matches('年');
+    crate::ingest::text::fiscal_year(v).map(|(label, _)| label)
 }
 
 /// One result.
@@ -195,6 +189,8 @@ pub struct HitPlan {
     pub id: String,
     pub name: String,
     pub kind: PlanKind,
+    /// The kind's Japanese label (`自殺対策`, or the manifest's `kind_label`).
+    pub kind_label: String,
     pub municipality: String,
 }
 
@@ -211,6 +207,10 @@ pub struct FacetCount {
     pub count: u64,
     /// True when this value is one of the request's filters.
     pub selected: bool,
+    /// The value's Japanese label where it has one (plan kinds: `自殺対策`;
+    /// years: `令和2年度`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -219,7 +219,7 @@ pub struct SearchResponse {
     pub offset: usize,
     pub limit: usize,
     pub hits: Vec<Hit>,
-    /// Counts per facet key, largest first.
+    /// Counts per facet key, largest first (years in chronological order).
     pub facets: BTreeMap<String, Vec<FacetCount>>,
     /// Synonym expansions applied (empty when synonyms are off).
     pub expansions: Vec<Expansion>,
@@ -315,7 +315,8 @@ pub fn search_with<'r>(
             plan: HitPlan {
                 id: m.plan.id.clone(),
                 name: m.plan.name.clone(),
-                kind: m.plan.kind,
+                kind: m.plan.kind.clone(),
+                kind_label: m.plan.kind_label_ja().to_string(),
                 municipality: m.plan.municipality.clone(),
             },
             level: m.level,
@@ -344,6 +345,7 @@ pub fn search_with<'r>(
                 value: v.clone(),
                 count: *n,
                 selected: selected.contains(&v),
+                label: facet_value_label(*f, v),
             })
             .collect();
         // a selected value with no hits still shows (count 0) so it can be unselected
@@ -353,10 +355,17 @@ pub fn search_with<'r>(
                     value: v.clone(),
                     count: 0,
                     selected: true,
+                    label: facet_value_label(*f, v),
                 });
             }
         }
-        counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+        if *f == Facet::Year {
+            // Chronologically (`H30` before `R1`, `R2` before `R10`).
+            let year = |c: &FacetCount| crate::ingest::text::fiscal_year(&c.value).map(|y| y.1);
+            counts.sort_by(|a, b| year(a).cmp(&year(b)).then(a.value.cmp(&b.value)));
+        } else {
+            counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+        }
         facets.insert(f.key().to_string(), counts);
     }
     Ok(SearchResponse {
@@ -367,6 +376,20 @@ pub fn search_with<'r>(
         facets,
         expansions: compiled.expansions,
     })
+}
+
+/// The label of a facet value the index knows by id: built-in plan kinds and
+/// fiscal years (kinds named in a manifest are labelled by the engine, which
+/// knows the plans).
+fn facet_value_label(facet: Facet, value: &str) -> Option<String> {
+    match facet {
+        Facet::PlanKind => PlanKind::parse(value)
+            .ok()
+            .and_then(|k| k.builtin_label())
+            .map(str::to_string),
+        Facet::Year => Some(crate::ingest::text::year_label_ja(value)),
+        _ => None,
+    }
 }
 
 /// Renders a response for a terminal: one block per hit, then the facets.

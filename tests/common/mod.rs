@@ -65,6 +65,7 @@ pub fn made_up(id: &str, plan_idx: usize, title: &str, content: &str) -> Measure
             line: 1,
             line_start: 1,
             line_end: 1,
+            sheet: None,
         },
     );
     m.id = id.into();

@@ -260,6 +260,7 @@ pub fn plan(id: &str, kind: PlanKind) -> Plan {
         id: id.into(),
         name: format!("{id}計画"),
         kind,
+        kind_label: None,
         municipality: "熊本市".into(),
         period: None,
     }
@@ -268,8 +269,8 @@ pub fn plan(id: &str, kind: PlanKind) -> Plan {
 /// A dozen records, a few of them with markup and hostile characters in
 /// their titles and contents, with ids assigned.
 pub fn small_corpus() -> Vec<Measure> {
-    let a = plan("fuzz-a", PlanKind::SuicidePrevention);
-    let b = plan("fuzz-b", PlanKind::RegionalWelfare);
+    let a = plan("fuzz-a", PlanKind::SUICIDE_PREVENTION);
+    let b = plan("fuzz-b", PlanKind::REGIONAL_WELFARE);
     let rows: &[(&Plan, &str, &str, &str)] = &[
         (
             &a,
@@ -343,6 +344,7 @@ pub fn small_corpus() -> Vec<Measure> {
                     line: i + 1,
                     line_start: i + 1,
                     line_end: i + 1,
+                    sheet: None,
                 },
             );
             m.content = (*content).into();

@@ -25,6 +25,7 @@
     ['status', '評価・状況'],
   ];
   const FACET_KEYS = FACETS.map(([k]) => k);
+  /** Plan kind → Japanese label: the built-in kinds; labels the API sends (kinds a manifest names) are added by kindLabel(). */
   const PLAN_KINDS = {
     'suicide-prevention': '自殺対策',
     'gender-equality': '男女共同参画',
@@ -38,17 +39,24 @@
   /** Facet values shown before 「さらに表示」. */
   const FACET_SHOWN = 8;
 
-  /** R2 → 令和2年度, R1 → 令和元年度; anything else as it is. */
+  /** R2 → 令和2年度, R1 → 令和元年度, H30 → 平成30年度; anything else as it is. */
   function yearLabel(v) {
-    const m = /^R(\d+)$/.exec(v);
+    const m = /^([RH])(\d+)$/.exec(v);
     if (!m) return v;
-    return m[1] === '1' ? '令和元年度' : `令和${m[1]}年度`;
+    const era = m[1] === 'R' ? '令和' : '平成';
+    return m[2] === '1' ? `${era}元年度` : `${era}${m[2]}年度`;
   }
 
-  function facetValueLabel(key, value) {
-    if (key === 'plan_kind') return PLAN_KINDS[value] || value;
+  /** The Japanese label of a plan kind: `label` when the API sent one (remembered), else the known one. */
+  function kindLabel(kind, label) {
+    if (kind && label) PLAN_KINDS[kind] = label;
+    return PLAN_KINDS[kind] || kind;
+  }
+
+  function facetValueLabel(key, value, label) {
+    if (key === 'plan_kind') return kindLabel(value, label);
     if (key === 'level') return LEVELS[value] || value;
-    if (key === 'year') return yearLabel(value);
+    if (key === 'year') return label || yearLabel(value);
     return value;
   }
 
@@ -132,8 +140,8 @@
     return `/measure/${encodeURIComponent(id)}`;
   }
 
-  function planBadge(name, kind) {
-    return el('span', { class: `badge kind-${kind || 'other'}`, title: PLAN_KINDS[kind] || '' }, name);
+  function planBadge(name, kind, label) {
+    return el('span', { class: `badge kind-${kind || 'other'}`, title: kindLabel(kind, label) || '' }, name);
   }
 
   function levelBadge(level) {
@@ -298,6 +306,7 @@
           ]),
         );
       }
+      for (const c of (res.facets || {}).plan_kind || []) kindLabel(c.value, c.label);
       renderSelected();
       fill(ui.results, res.hits.map(hitItem));
       renderFacets(res.facets || {});
@@ -308,7 +317,7 @@
       return el('li', { class: 'hit' },
         el('h3', { class: 'hit-title' }, linkWithHtml(measureHref(h.id), h.title_html)),
         el('p', { class: 'hit-meta' },
-          planBadge(h.plan.name, h.plan.kind), ' ', levelBadge(h.level),
+          planBadge(h.plan.name, h.plan.kind, h.plan.kind_label), ' ', levelBadge(h.level),
           h.departments.length ? el('span', { class: 'depts' }, `担当: ${h.departments.join('・')}`) : null),
         h.path.length ? el('p', { class: 'hit-path' }, h.path.join(' ＞ ')) : null,
         h.snippet ? serverHtml('p', h.snippet, 'snippet') : null,
@@ -377,7 +386,7 @@
                 onchange: (ev) => toggleFilter(key, c.value, ev.target.checked),
               }),
               el('label', { for: id },
-                el('span', { class: 'facet-value' }, facetValueLabel(key, c.value)),
+                el('span', { class: 'facet-value' }, facetValueLabel(key, c.value, c.label)),
                 el('span', { class: 'count' }, `${c.count.toLocaleString('ja-JP')}件`)));
           })));
         if (counts.length > shown.length || open) {
@@ -657,7 +666,7 @@
       el('p', { class: 'breadcrumb' }, el('a', { href: back }, '← 検索結果へ')),
       el('article', { class: 'measure' },
         el('p', { class: 'badges' },
-          planBadge(m.plan.name, m.plan.kind), ' ', levelBadge(m.level),
+          planBadge(m.plan.name, m.plan.kind, m.plan.kind_label), ' ', levelBadge(m.level),
           (m.flags || []).map((f) => [' ', el('span', { class: 'badge flag' }, FLAGS[f] || f)])),
         el('h1', { id: 'measure-title' }, m.title),
         measureFields(m),
@@ -668,7 +677,7 @@
         indicatorTable(m.indicators || []),
         el('p', { class: 'provenance', id: 'provenance' },
           el('span', { class: 'label' }, '出典: '),
-          `${m.source.file}、行 ${m.source.line}`,
+          `${m.source.file}${m.source.sheet ? `「${m.source.sheet}」シート` : ''}、行 ${m.source.line}`,
           m.source.line_start !== m.source.line_end ? `（${m.source.line_start}–${m.source.line_end}行）` : '')),
       el('section', { class: 'related', 'aria-labelledby': 'related-h' },
         relatedHeading,
@@ -684,7 +693,7 @@
       rows.push(el('dt', {}, label), el('dd', {}, value));
     };
     add('計画', [m.plan.name, `（${m.plan.municipality}${m.plan.period ? '、' + m.plan.period : ''}）`]);
-    add('計画の種類', PLAN_KINDS[m.plan.kind] || m.plan.kind);
+    add('計画の種類', kindLabel(m.plan.kind, m.plan.kind_label));
     add('階層', LEVELS[m.level] || m.level);
     add('体系', m.path.length ? el('ol', { class: 'path' }, m.path.map((p) => el('li', {}, p))) : null);
     add('番号', m.number);
@@ -759,7 +768,7 @@
       append(box, el('ol', { class: 'related-items' }, res.related.map((r) => el('li', { class: 'related-item' },
         el('p', { class: 'related-title' }, el('a', { href: measureHref(r.id) }, r.title)),
         el('p', { class: 'hit-meta' },
-          planBadge(r.plan, r.plan_kind), ' ', levelBadge(r.level), ' ', score(r.score),
+          planBadge(r.plan, r.plan_kind, r.plan_kind_label), ' ', levelBadge(r.level), ' ', score(r.score),
           r.departments.length ? el('span', { class: 'depts' }, `担当: ${r.departments.join('・')}`) : null),
         r.shared_terms.length ? el('div', { class: 'shared' }, el('span', { class: 'label' }, '共通語: '), chips(r.shared_terms, '共通語')) : null,
         el('p', { class: 'source' }, `出典: ${r.source.file}:${r.source.line}`)))));

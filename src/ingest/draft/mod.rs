@@ -138,6 +138,7 @@ impl<'a> Reader<'_, 'a, '_> {
                 line,
                 line_start: first.min(line),
                 line_end: last.max(line),
+                sheet: None,
             },
         )
     }
@@ -836,7 +837,7 @@ mod tests {
     use crate::model::{Plan, PlanKind};
 
     fn plan() -> Plan {
-        super::super::test_plan(PlanKind::RegionalWelfare)
+        super::super::test_plan(PlanKind::REGIONAL_WELFARE)
     }
 
     fn run(

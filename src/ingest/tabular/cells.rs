@@ -53,14 +53,24 @@ pub fn literal_len(pattern: &str) -> usize {
 }
 
 /// The first fiscal year named in a label: `令和元年度実施状況` → R1,
-/// `実績(R3年度)` → R3, `今後(令和2年度以降)` → R2.
+/// `実績(R3年度)` → R3, `今後(令和2年度以降)` → R2, `平成30年度実績` → H30,
+/// `2024年度 実績` → R6.
 pub fn find_year(label: &str) -> Option<(String, u16)> {
     let folded = fold(label);
     let chars: Vec<char> = folded.chars().collect();
     for i in 0..chars.len() {
-        let at_era = chars[i] == '令' && chars.get(i + 1) == Some(&'和');
-        let at_r = chars[i] == 'R' && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
-        if at_era || at_r {
+        let next = chars.get(i + 1).copied();
+        let at_era =
+            (chars[i] == '令' && next == Some('和')) || (chars[i] == '平' && next == Some('成'));
+        let at_letter =
+            (chars[i] == 'R' || chars[i] == 'H') && next.is_some_and(|c| c.is_ascii_digit());
+        // A western year counts only as `2024年度`, four digits not part of a longer number.
+        let at_western = chars[i].is_ascii_digit()
+            && (i == 0 || !chars[i - 1].is_ascii_digit())
+            && chars[i..].iter().take_while(|c| c.is_ascii_digit()).count() == 4
+            && chars.get(i + 4) == Some(&'年')
+            && chars.get(i + 5) == Some(&'度');
+        if at_era || at_letter || at_western {
             let rest: String = chars[i..].iter().collect();
             if let Some(y) = text::fiscal_year(&rest) {
                 return Some(y);
@@ -269,6 +279,14 @@ mod tests {
         assert_eq!(find_year("※(令和2年度以降)の実施計").unwrap().0, "R2");
         assert_eq!(find_year("達成度 (%)"), None);
         assert_eq!(find_year("PEEC R"), None);
+        assert_eq!(
+            find_year("平成30年度実績").unwrap(),
+            ("H30".to_string(), 2018)
+        );
+        assert_eq!(find_year("実績(H29)").unwrap().0, "H29");
+        assert_eq!(find_year("2024年度 実績").unwrap().0, "R6");
+        assert_eq!(find_year("12024年度"), None);
+        assert_eq!(find_year("2024件"), None);
     }
 
     #[test]

@@ -123,9 +123,9 @@
 //! cannot be read (no title, before any header) are left for the ledger to
 //! report, with a warning saying why.
 
-mod cells;
-mod options;
-mod schema;
+pub(crate) mod cells;
+pub(crate) mod options;
+pub(crate) mod schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -165,11 +165,11 @@ impl Importer for TabularImporter {
             ));
         }
         let default_year = match &options.fiscal_year {
-            Some(y) => Some(cells::find_year(y).ok_or_else(|| {
+            Some(y) => Some(crate::ingest::text::fiscal_year(y).or_else(|| cells::find_year(y)).ok_or_else(|| {
                 ImportError::new(
                     doc.file,
                     None,
-                    format!("bad [document.options]: fiscal_year `{y}` is not a fiscal year (R5, 令和5年度)"),
+                    format!("bad [document.options]: fiscal_year `{y}` is not a fiscal year (R5, 令和5年度, H30, 2024)"),
                 )
             })?),
             None => None,
@@ -196,7 +196,9 @@ impl Importer for TabularImporter {
                 doc.file,
                 None,
                 format!(
-                    "no header row found: no line names the title column ({}) and {} other configured columns",
+                    "no header row found: no line names the title column ({}) and {} other configured columns; \
+                     change the labels in [document.options.columns] to the document's header labels \
+                     (or lower header_min_labels)",
                     options.columns.title.join(" / "),
                     options.header_min_labels.saturating_sub(1)
                 ),
@@ -368,6 +370,18 @@ impl Run<'_, '_> {
                 "header names progress columns without a fiscal year and no `fiscal_year` option is set",
             );
         }
+        let mapping: Vec<String> = schema
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(p, c)| Some(format!("{} → {}", schema.describe(p), c.field?.key())))
+            .collect();
+        self.ledger.note(format!(
+            "header lines {}-{}: {}",
+            schema.lines.0,
+            schema.lines.1,
+            mapping.join(", ")
+        ));
         self.schemas.push(schema);
         j
     }
@@ -489,6 +503,7 @@ impl Run<'_, '_> {
                 line: ln,
                 line_start: ln,
                 line_end: end,
+                sheet: None,
             },
         );
         m.number = get(Field::Number).and_then(clean_text);
@@ -682,64 +697,14 @@ impl Run<'_, '_> {
         flags: &mut Vec<String>,
         warnings: &mut Vec<String>,
     ) {
-        let schema = &self.schemas[s];
-        let placeholder = |c: &str| self.options.placeholders.iter().any(|p| fold(p) == fold(c));
-        let Some(name_pos) = schema.pos(Field::IndicatorName) else {
-            return;
-        };
-        let Some(name) = cells[name_pos]
-            .as_deref()
-            .filter(|c| !placeholder(c))
-            .and_then(clean_text)
-        else {
-            return;
-        };
-        let mut values = Vec::new();
-        for (p, c) in schema.columns.iter().enumerate() {
-            if c.field != Some(Field::IndicatorValue) {
-                continue;
-            }
-            let Some(raw) = cells[p].as_deref().and_then(clean_text) else {
-                continue;
-            };
-            let fiscal_year = c
-                .year
-                .as_ref()
-                .map(|y| y.0.clone())
-                .unwrap_or_else(|| fold(&c.label));
-            values.push(IndicatorValue {
-                fiscal_year,
-                value: if placeholder(&raw) {
-                    None
-                } else {
-                    crate::ingest::text::parse_number(&raw)
-                },
-                raw,
-            });
-        }
-        let target = schema
-            .pos(Field::IndicatorTarget)
-            .and_then(|p| cells[p].as_deref())
-            .filter(|c| !placeholder(c))
-            .and_then(clean_text);
-        let unit = values.iter().find_map(|v| unit_of(&v.raw));
-        if let (Some(u), Some(t)) = (&unit, target.as_deref().and_then(unit_of))
-            && *u != t
-        {
-            flags.push("indicator-unit-mismatch".into());
-            warnings.push(format!(
-                "indicator `{name}`: the values are in {u} but the target in {t}"
-            ));
-        }
-        m.indicators.push(Indicator {
-            name,
-            unit,
-            values,
-            target_value: target
-                .as_deref()
-                .and_then(crate::ingest::text::parse_number),
-            target,
-        });
+        read_indicator(
+            &self.schemas[s],
+            &self.options.placeholders,
+            m,
+            cells,
+            flags,
+            warnings,
+        );
     }
 
     /// Check (e) of the module docs: a text column empty on a whole page.
@@ -845,6 +810,76 @@ impl Run<'_, '_> {
             }
         }
     }
+}
+
+/// Reads the indicator of a row mapped onto `schema` into `m` (shared with
+/// the `spreadsheet` importer): the name, one value per year column (empty
+/// cells skipped), the target (`placeholders` mean none) and the unit.
+pub(crate) fn read_indicator(
+    schema: &Schema,
+    placeholders: &[String],
+    m: &mut Measure,
+    cells: &[Option<String>],
+    flags: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) {
+    let placeholder = |c: &str| placeholders.iter().any(|p| fold(p) == fold(c));
+    let Some(name_pos) = schema.pos(Field::IndicatorName) else {
+        return;
+    };
+    let Some(name) = cells[name_pos]
+        .as_deref()
+        .filter(|c| !placeholder(c))
+        .and_then(clean_text)
+    else {
+        return;
+    };
+    let mut values = Vec::new();
+    for (p, c) in schema.columns.iter().enumerate() {
+        if c.field != Some(Field::IndicatorValue) {
+            continue;
+        }
+        let Some(raw) = cells[p].as_deref().and_then(clean_text) else {
+            continue;
+        };
+        let fiscal_year = c
+            .year
+            .as_ref()
+            .map(|y| y.0.clone())
+            .unwrap_or_else(|| fold(&c.label));
+        values.push(IndicatorValue {
+            fiscal_year,
+            value: if placeholder(&raw) {
+                None
+            } else {
+                crate::ingest::text::parse_number(&raw)
+            },
+            raw,
+        });
+    }
+    let target = schema
+        .pos(Field::IndicatorTarget)
+        .and_then(|p| cells[p].as_deref())
+        .filter(|c| !placeholder(c))
+        .and_then(clean_text);
+    let unit = values.iter().find_map(|v| unit_of(&v.raw));
+    if let (Some(u), Some(t)) = (&unit, target.as_deref().and_then(unit_of))
+        && *u != t
+    {
+        flags.push("indicator-unit-mismatch".into());
+        warnings.push(format!(
+            "indicator `{name}`: the values are in {u} but the target in {t}"
+        ));
+    }
+    m.indicators.push(Indicator {
+        name,
+        unit,
+        values,
+        target_value: target
+            .as_deref()
+            .and_then(crate::ingest::text::parse_number),
+        target,
+    });
 }
 
 /// When `row` has more cells than the `columns` of its table: the row with

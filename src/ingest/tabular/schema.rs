@@ -79,6 +79,20 @@ impl Schema {
         m: &Matcher,
         default_year: Option<&(String, u16)>,
     ) -> Schema {
+        Self::build_with(rows, first, m, default_year, true)
+    }
+
+    /// [`Schema::build`], where `merge_split_labels` says whether two
+    /// adjacent columns naming the same field are one label split over two
+    /// cells (PDF-extracted text) or two columns (a spreadsheet, whose cells
+    /// are exact: adjacent hierarchy columns stay apart).
+    pub fn build_with(
+        rows: &[Vec<String>],
+        first: usize,
+        m: &Matcher,
+        default_year: Option<&(String, u16)>,
+        merge_split_labels: bool,
+    ) -> Schema {
         let width = rows.iter().map(Vec::len).max().unwrap_or(0);
         let mut columns: Vec<Column> = Vec::new();
         let mut merged = Vec::new();
@@ -94,7 +108,7 @@ impl Schema {
             let year = find_year(&label);
             // A label split over two header columns (both naming the same
             // field, the second without a year of its own) is one column.
-            if let (Some(f), Some(prev)) = (field, columns.last_mut())
+            if let (true, Some(f), Some(prev)) = (merge_split_labels, field, columns.last_mut())
                 && prev.field == Some(f)
                 && f != Field::IndicatorValue
                 && (year.is_none() || year == prev.year)

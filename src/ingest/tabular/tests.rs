@@ -49,7 +49,8 @@ fn run(options: &str, text: &str) -> Out {
     let plan = Plan {
         id: "p".into(),
         name: "計画".into(),
-        kind: PlanKind::SuicidePrevention,
+        kind: PlanKind::SUICIDE_PREVENTION,
+        kind_label: None,
         municipality: "市".into(),
         period: None,
     };
