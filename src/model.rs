@@ -265,6 +265,10 @@ pub struct Measure {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<String>,
     pub source: Source,
+    /// The source document as people know it: its description in the
+    /// manifest (set on import; `None` where the manifest gives none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
 }
 
 impl Measure {
@@ -287,6 +291,7 @@ impl Measure {
             activity_unit: None,
             flags: Vec::new(),
             source,
+            document: None,
         }
     }
 

@@ -795,7 +795,11 @@ async fn measure_page_and_related(b: &Browser, base: &str) {
             |v| v.is_string(),
         )
         .await;
-    assert_eq!(prov, "出典: suicide.jsonl、行 1");
+    // the document by its manifest description, then the file name
+    assert_eq!(
+        prov,
+        "出典: さくら市自殺対策計画（試験用）、1行目 ファイル suicide.jsonl"
+    );
     assert_eq!(b.text("h1").await, "ゲートキーパー養成講座の開催");
     let fields = b.text(".fields").await;
     for want in [

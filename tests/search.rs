@@ -456,3 +456,119 @@ fn a_hit_marks_the_terms_of_each_query_when_its_analysis_is_reused() {
         assert!(h.snippet.starts_with("民生委員"), "trimmed: {}", h.snippet);
     }
 }
+
+/// Every hit shows why it matched: a `<mark>` in its title or its snippet,
+/// whichever field the match is in (content, progress text, department…).
+#[test]
+fn every_hit_shows_a_mark() {
+    let queries = [
+        "障がい者 就労",
+        "ひきこもり",
+        "DV",
+        "ＤＶ相談",
+        "相談窓口",
+        "民生委員",
+        "ゲートキーパー",
+        "高齢者 見守り",
+        "子ども 貧困",
+        "早期就労",
+        "発達障害",
+        "自殺予防 啓発",
+        "成年後見",
+        "げーときーぱー",
+        "女性 登用",
+    ];
+    for q in queries {
+        let r = search(q);
+        assert!(r.total > 0, "{q}: no hits");
+        for h in &r.hits {
+            assert!(
+                h.title_html.contains("<mark>") || h.snippet.contains("<mark>"),
+                "{q}: hit {} ({}) shows no mark: {} / {}",
+                h.id,
+                h.title,
+                h.title_html,
+                h.snippet
+            );
+        }
+    }
+    let filtered = run(&SearchRequest {
+        filters: vec![
+            parse_filter("municipality=熊本市").unwrap(),
+            parse_filter("plan_kind=suicide-prevention").unwrap(),
+        ],
+        sort: Sort::Department,
+        ..req("DV")
+    });
+    for h in &filtered.hits {
+        assert!(
+            h.title_html.contains("<mark>") || h.snippet.contains("<mark>"),
+            "DV (熊本市): {} shows no mark",
+            h.title
+        );
+    }
+}
+
+/// A match only in a year's progress text is shown from that text, named.
+#[test]
+fn a_match_in_progress_text_is_shown_with_its_field() {
+    let r = search("障がい者 就労");
+    let h = r
+        .hits
+        .iter()
+        .find(|h| h.title == "生活困窮者及びその家族等に対する相談の実施")
+        .expect("the 荒尾市 measure whose progress text names 発達障害 and 早期就労");
+    let field = h.snippet_field.as_deref().expect("snippet from another field");
+    assert!(field.contains("令和5年度"), "{field}");
+    assert!(h.snippet.contains("<mark>就労</mark>"), "{}", h.snippet);
+    // the content's own match is preferred: no field named then
+    let r = search("ゲートキーパー");
+    assert!(r.hits.iter().any(|h| h.snippet_field.is_none()));
+}
+
+/// A synonym's one-character parts (者, 等) are marked only inside the
+/// whole synonym, never alone.
+#[test]
+fn synonym_parts_do_not_mark_single_characters() {
+    for q in ["DV", "障がい者", "ＤＶ被害者"] {
+        for h in &search(q).hits {
+            for html in [&h.title_html, &h.snippet] {
+                for mark in html.split("<mark>").skip(1) {
+                    let marked = mark.split("</mark>").next().unwrap_or("");
+                    assert!(
+                        marked.chars().count() >= 2,
+                        "{q}: {} marks a single character: {html}",
+                        h.title
+                    );
+                }
+            }
+        }
+    }
+    let r = search("DV");
+    let h = r
+        .hits
+        .iter()
+        .find(|h| h.snippet.contains("配偶者等からの暴力"))
+        .expect("a DV hit printing 配偶者等からの暴力");
+    assert!(h.snippet.contains("<mark>配偶者等からの暴力</mark>"), "{}", h.snippet);
+    assert!(!h.snippet.contains("関係機関<mark>等</mark>"), "{}", h.snippet);
+}
+
+/// Provenance names the document (its manifest description), not only the file.
+#[test]
+fn hits_name_their_document() {
+    let r = search("民生委員");
+    for h in &r.hits {
+        let doc = h.source.document.as_deref().expect("document description");
+        assert!(doc.contains("計画"), "{doc}");
+    }
+}
+
+/// `title:` with nothing after it is a syntax error, not a search for "title".
+#[test]
+fn a_field_without_a_word_is_an_error() {
+    for q in ["title:", "研修 content:", "department: 福祉"] {
+        let err = engine().search(&req(q)).err();
+        assert!(err.is_some(), "{q:?} should be rejected");
+    }
+}

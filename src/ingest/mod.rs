@@ -163,9 +163,10 @@ pub fn import_documents(base: &Path, entries: &[DocumentEntry]) -> Corpus {
             ..Default::default()
         };
         match import_one(base, entry) {
-            Ok((measures, ledger)) => {
-                for m in &measures {
+            Ok((mut measures, ledger)) => {
+                for m in &mut measures {
                     *report.records.entry(m.level).or_default() += 1;
+                    m.document = entry.description.clone();
                 }
                 let (warnings, unused) = ledger.finish();
                 report.warnings = warnings;

@@ -51,6 +51,9 @@ pub struct Side {
     pub departments: Vec<String>,
     pub file: String,
     pub line: usize,
+    /// The document's description in the manifest, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
 }
 
 /// One cross-plan pair of measures at or above the threshold.
@@ -410,6 +413,7 @@ impl ReportView<'_> {
             departments: m.departments.clone(),
             file: m.source.file.clone(),
             line: m.source.line,
+            document: m.document.clone(),
         }
     }
 

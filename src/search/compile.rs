@@ -46,6 +46,34 @@ pub struct Highlight {
     pub substrings: BTreeSet<String>,
     /// Katakana readings of kana-only words.
     pub readings: BTreeSet<String>,
+    /// Term sequences marked only where they stand together (a word of
+    /// several terms, a synonym phrase): their one-character parts (者, 等)
+    /// alone would mark fragments of unrelated words.
+    pub phrases: BTreeSet<Vec<String>>,
+}
+
+impl Highlight {
+    /// Marks the terms of `seq` (a word or a synonym phrase): the whole
+    /// sequence where it stands together, and its parts of two or more
+    /// characters anywhere; a word of one term is marked whatever its length.
+    pub fn add_sequence(&mut self, seq: &[(usize, String)]) {
+        match seq {
+            [] => {}
+            [(_, t)] => {
+                self.terms.insert(t.clone());
+            }
+            _ => {
+                self.phrases
+                    .insert(seq.iter().map(|(_, t)| t.clone()).collect());
+                self.terms.extend(
+                    seq.iter()
+                        .map(|(_, t)| t)
+                        .filter(|t| t.chars().count() >= 2)
+                        .cloned(),
+                );
+            }
+        }
+    }
 }
 
 /// A synonym expansion applied to the query, shown to users.
@@ -272,7 +300,7 @@ fn atom_query(
                     {
                         options.extend(in_fields(&wf, &alt, SYNONYM));
                         note_expansion(expansions, t, &alt);
-                        highlight.terms.extend(alt.into_iter().map(|(_, t)| t));
+                        highlight.add_sequence(&alt);
                     }
                 }
                 per_term.push(any_of(options));
@@ -302,12 +330,12 @@ fn atom_query(
                 for alt in analyzer.synonyms().alternative_phrases(&terms) {
                     ways.extend(in_fields(&wf, &alt, SYNONYM));
                     note_expansion(expansions, &atom.text, &alt);
-                    highlight.terms.extend(alt.into_iter().map(|(_, t)| t));
+                    highlight.add_sequence(&alt);
                 }
             }
         }
         if !negated {
-            highlight.terms.extend(terms.iter().cloned());
+            highlight.add_sequence(&seq);
         }
     }
     if kana_only {

@@ -186,8 +186,60 @@ pub struct Hit {
     pub page: Option<String>,
     pub source: HitSource,
     pub score: f32,
-    /// About 150 characters of the content, HTML-escaped, matches in `<mark>`.
+    /// About 150 characters of the text that matched, HTML-escaped, matches
+    /// in `<mark>`: the content, or (when the match is elsewhere) the first
+    /// other searched text with a match.
     pub snippet: String,
+    /// What the snippet is from when it is not the content, in Japanese
+    /// (`進捗（令和2年度）`, `担当部署`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet_field: Option<String>,
+}
+
+/// `R2` → `令和2年度`, `R1` → `令和元年度`; anything else as it is.
+pub fn year_label_ja(label: &str) -> String {
+    match label.strip_prefix('R').and_then(|n| n.parse::<u32>().ok()) {
+        Some(1) => "令和元年度".to_string(),
+        Some(n) => format!("令和{n}年度"),
+        None => label.to_string(),
+    }
+}
+
+/// The searched texts of a measure besides its title and content, in the
+/// order a snippet is looked for in them, each with its Japanese label.
+fn other_texts(m: &Measure) -> Vec<(String, &str)> {
+    let mut out: Vec<(String, &str)> = Vec::new();
+    for p in &m.progress {
+        let year = year_label_ja(&p.fiscal_year);
+        for (name, text) in [
+            ("進捗", &p.status),
+            ("評価", &p.evaluation),
+            ("今後の計画", &p.next_plan),
+            ("課題", &p.issues),
+        ] {
+            if let Some(t) = text.as_deref().filter(|t| !t.trim().is_empty()) {
+                let label = if year.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{name}（{year}）")
+                };
+                out.push((label, t));
+            }
+        }
+    }
+    for i in &m.indicators {
+        out.push(("成果指標".to_string(), i.name.as_str()));
+    }
+    for d in &m.departments {
+        out.push(("担当部署".to_string(), d.as_str()));
+    }
+    for d in &m.sections {
+        out.push(("担当課".to_string(), d.as_str()));
+    }
+    for p in &m.path {
+        out.push(("体系".to_string(), p.as_str()));
+    }
+    out
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -202,6 +254,20 @@ pub struct HitPlan {
 pub struct HitSource {
     pub file: String,
     pub line: usize,
+    /// The document's description in the manifest, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+}
+
+impl HitSource {
+    /// `document、678行目` (the file name where the document has no description).
+    pub fn label(&self) -> String {
+        format!(
+            "{}、{}行目",
+            self.document.as_deref().unwrap_or(&self.file),
+            self.line
+        )
+    }
 }
 
 /// A facet value with its count.
@@ -307,8 +373,27 @@ pub fn search_with<'r>(
         };
         let key = (h.address.segment_ord, h.address.doc_id);
         let tokens = ix.hit_tokens.get_or_analyze(key, &m.title, text);
+        let hl = &compiled.highlight;
+        // the content's snippet, or the first other text that matched
+        let (snippet, snippet_field) = match snippet::matching_snippet_in(text, &tokens.text, hl)
+        {
+            Some(s) => (s, None),
+            None => {
+                let others = other_texts(&m);
+                let texts: Vec<&str> = others.iter().map(|(_, t)| *t).collect();
+                tokens
+                    .others(&texts)
+                    .iter()
+                    .zip(&others)
+                    .find_map(|(tokens, (label, t))| {
+                        snippet::matching_snippet_in(t, tokens, hl).map(|s| (s, Some(label.clone())))
+                    })
+                    .unwrap_or_else(|| (snippet::snippet_in(text, &tokens.text, hl), None))
+            }
+        };
         out.push(Hit {
-            snippet: snippet::snippet_in(text, &tokens.text, &compiled.highlight),
+            snippet,
+            snippet_field,
             title_html: snippet::mark_all_in(&m.title, &tokens.title, &compiled.highlight),
             id: m.id.clone(),
             title: m.title.clone(),
@@ -326,6 +411,7 @@ pub fn search_with<'r>(
             source: HitSource {
                 file: m.source.file.clone(),
                 line: m.source.line,
+                document: m.document.clone(),
             },
             score: h.score,
         });
@@ -401,16 +487,24 @@ pub fn render_text(res: &SearchResponse) -> String {
             h.id,
             h.score
         );
+        let mut meta = vec![h.plan.name.clone(), h.level.label_ja().to_string()];
+        if !h.departments.is_empty() {
+            meta.push(h.departments.join("・"));
+        }
         let _ = writeln!(
             s,
-            "   {} ／ {} ／ {}  出典: {}:{}",
-            h.plan.name,
-            h.level.label_ja(),
-            h.departments.join("・"),
-            h.source.file,
-            h.source.line
+            "   {}  出典: {}",
+            meta.join(" ／ "),
+            h.source.label()
         );
-        let _ = writeln!(s, "   {}", plain(&h.snippet));
+        match &h.snippet_field {
+            Some(field) => {
+                let _ = writeln!(s, "   {field}: {}", plain(&h.snippet));
+            }
+            None => {
+                let _ = writeln!(s, "   {}", plain(&h.snippet));
+            }
+        }
     }
     for (k, counts) in &res.facets {
         if counts.is_empty() {

@@ -128,6 +128,28 @@
     return el('p', { class: 'error', role: 'alert' }, `${prefix}: ${err.message}`);
   }
 
+  /** A hit's snippet, led by the field it is from when that is not the content. */
+  function snippetLine(h) {
+    const p = serverHtml('p', h.snippet, 'snippet');
+    if (h.snippet_field) p.prepend(el('span', { class: 'snippet-field' }, `${h.snippet_field}: `));
+    return p;
+  }
+
+  /** A plan page as printed (P.45, 45, ｐ４５) → 「p. 45」; anything else as it is. */
+  function pageLabel(page) {
+    if (page === null || page === undefined || page === '') return '';
+    const s = String(page).normalize('NFKC').trim();
+    const m = /^(?:p\.?\s*|P\.?\s*)?(\d+(?:\s*[-〜～~]\s*\d+)?)(?:\s*(?:ページ|頁))?$/.exec(s);
+    return m ? `p. ${m[1].replace(/\s+/g, '')}` : s;
+  }
+
+  /** 「出典: document、678行目（p. 45）」: the document by its name, the file in the tooltip. */
+  function sourceLine(src, page) {
+    const name = src.document || src.file;
+    return el('p', { class: 'source', title: `${src.file}:${src.line}` },
+      `出典: ${name}、${src.line}行目`, page ? `（${pageLabel(page)}）` : '');
+  }
+
   function measureHref(id) {
     return `/measure/${encodeURIComponent(id)}`;
   }
@@ -311,9 +333,8 @@
           planBadge(h.plan.name, h.plan.kind), ' ', levelBadge(h.level),
           h.departments.length ? el('span', { class: 'depts' }, `担当: ${h.departments.join('・')}`) : null),
         h.path.length ? el('p', { class: 'hit-path' }, h.path.join(' ＞ ')) : null,
-        h.snippet ? serverHtml('p', h.snippet, 'snippet') : null,
-        el('p', { class: 'source' },
-          `出典: ${h.source.file}:${h.source.line}`, h.page ? `（掲載ページ ${h.page}）` : ''));
+        h.snippet ? snippetLine(h) : null,
+        sourceLine(h.source, h.page));
     }
 
     function renderSelected() {
@@ -668,8 +689,9 @@
         indicatorTable(m.indicators || []),
         el('p', { class: 'provenance', id: 'provenance' },
           el('span', { class: 'label' }, '出典: '),
-          `${m.source.file}、行 ${m.source.line}`,
-          m.source.line_start !== m.source.line_end ? `（${m.source.line_start}–${m.source.line_end}行）` : '')),
+          `${m.document || m.source.file}、${m.source.line}行目`,
+          m.source.line_start !== m.source.line_end ? `（${m.source.line_start}〜${m.source.line_end}行）` : '',
+          el('span', { class: 'muted small file' }, ` ファイル ${m.source.file}`))),
       el('section', { class: 'related', 'aria-labelledby': 'related-h' },
         relatedHeading,
         el('p', { class: 'option' }, allPlans, el('label', { for: 'all-plans' }, '同じ計画の施策も含める')),
@@ -690,7 +712,7 @@
     add('番号', m.number);
     add('担当部署', m.departments.join('・'));
     add('担当課', m.sections.join('・'));
-    add('掲載ページ', m.page);
+    add('掲載ページ', pageLabel(m.page));
     add('主な活動の単位', m.activity_unit);
     add('実施主体', (m.bodies || []).length
       ? el('ul', { class: 'bodies' }, m.bodies.map((b) => el('li', {},
@@ -762,7 +784,7 @@
           planBadge(r.plan, r.plan_kind), ' ', levelBadge(r.level), ' ', score(r.score),
           r.departments.length ? el('span', { class: 'depts' }, `担当: ${r.departments.join('・')}`) : null),
         r.shared_terms.length ? el('div', { class: 'shared' }, el('span', { class: 'label' }, '共通語: '), chips(r.shared_terms, '共通語')) : null,
-        el('p', { class: 'source' }, `出典: ${r.source.file}:${r.source.line}`)))));
+        sourceLine(r.source)))));
     } catch (err) {
       fill(box, errorBox('関連施策を取得できませんでした', err));
     }
@@ -831,7 +853,7 @@
     const side = (s) => el('div', { class: 'side' },
       el('a', { href: measureHref(s.id) }, s.title),
       el('span', { class: 'muted small' }, ` ${s.plan}`),
-      el('span', { class: 'source small' }, ` 出典: ${s.file}:${s.line}`));
+      el('span', { class: 'source small', title: `${s.file}:${s.line}` }, ` 出典: ${s.document || s.file}、${s.line}行目`));
     return [
       el('section', { 'aria-labelledby': 'matrix-h' },
         el('h2', { id: 'matrix-h' }, '計画 × 計画の重複件数'),
@@ -1015,7 +1037,7 @@
             el('span', { class: 'badge plain' }, m.plan), ' ',
             el('a', { href: measureHref(m.id) }, m.title),
             el('span', { class: 'muted small' }, `（${FIELDS[m.field] || m.field}）`)),
-          el('p', { class: 'source' }, `出典: ${m.file}:${m.line}`))))
+          sourceLine(m))))
         : el('p', { class: 'muted' }, '似た文は見つかりませんでした。'));
   }
 
