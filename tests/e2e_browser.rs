@@ -742,8 +742,29 @@ async fn search_errors_and_escaping(b: &Browser, base: &str) {
         )
         .await;
     let err = err.as_str().unwrap();
-    assert!(err.starts_with("検索できませんでした: per_page"), "{err}");
+    // Japanese throughout: the parameter by its Japanese name, no English
+    assert_eq!(
+        err,
+        "検索できませんでした: 「表示件数」の値が正しくありません。"
+    );
     b.screenshot("search-error").await;
+    b.goto(&format!("{base}/?q=%22%E7%9B%B8%E8%AB%87")).await;
+    let err = b
+        .until(
+            "an unbalanced quote explained",
+            "const e = document.querySelector('#search-error .error'); return e ? e.textContent : null;",
+            |v| v.is_string(),
+        )
+        .await;
+    let err = err.as_str().unwrap();
+    assert!(
+        err.starts_with("検索できませんでした: 検索語の書き方に誤り"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("unbalanced") && !err.contains("quote"),
+        "English in: {err}"
+    );
 
     b.goto(&format!("{base}/measure/no-such-measure")).await;
     let err = b
@@ -753,11 +774,9 @@ async fn search_errors_and_escaping(b: &Browser, base: &str) {
             |v| v.is_string(),
         )
         .await;
-    assert!(
-        err.as_str()
-            .unwrap()
-            .starts_with("施策を表示できませんでした: "),
-        "{err}"
+    assert_eq!(
+        err.as_str().unwrap(),
+        "施策を表示できませんでした: 指定の施策またはページが見つかりません。"
     );
 
     // a title containing <b> and & is text, not markup

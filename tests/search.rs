@@ -518,7 +518,10 @@ fn a_match_in_progress_text_is_shown_with_its_field() {
         .iter()
         .find(|h| h.title == "生活困窮者及びその家族等に対する相談の実施")
         .expect("the 荒尾市 measure whose progress text names 発達障害 and 早期就労");
-    let field = h.snippet_field.as_deref().expect("snippet from another field");
+    let field = h
+        .snippet_field
+        .as_deref()
+        .expect("snippet from another field");
     assert!(field.contains("令和5年度"), "{field}");
     assert!(h.snippet.contains("<mark>就労</mark>"), "{}", h.snippet);
     // the content's own match is preferred: no field named then
@@ -550,8 +553,16 @@ fn synonym_parts_do_not_mark_single_characters() {
         .iter()
         .find(|h| h.snippet.contains("配偶者等からの暴力"))
         .expect("a DV hit printing 配偶者等からの暴力");
-    assert!(h.snippet.contains("<mark>配偶者等からの暴力</mark>"), "{}", h.snippet);
-    assert!(!h.snippet.contains("関係機関<mark>等</mark>"), "{}", h.snippet);
+    assert!(
+        h.snippet.contains("<mark>配偶者等からの暴力</mark>"),
+        "{}",
+        h.snippet
+    );
+    assert!(
+        !h.snippet.contains("関係機関<mark>等</mark>"),
+        "{}",
+        h.snippet
+    );
 }
 
 /// Provenance names the document (its manifest description), not only the file.

@@ -272,7 +272,10 @@ fn word_aligned(
     ranges: Vec<(usize, usize)>,
 ) -> Vec<(usize, usize)> {
     let edge = |t: &crate::analysis::AnalyzedToken| {
-        t.stop || t.pos.starts_with("助詞") || t.pos.starts_with("助動詞") || t.pos.starts_with("記号")
+        t.stop
+            || t.pos.starts_with("助詞")
+            || t.pos.starts_with("助動詞")
+            || t.pos.starts_with("記号")
     };
     ranges
         .into_iter()
@@ -388,17 +391,24 @@ mod tests {
         let (html, spans) =
             mark_shared("ＤＶ被害者への支援を行う<b>", "DV被害者への支援を実施する");
         assert_eq!(spans, vec!["ＤＶ被害者への支援"]);
-        assert!(html.starts_with("<mark>ＤＶ被害者への支援</mark>"), "{html}");
+        assert!(
+            html.starts_with("<mark>ＤＶ被害者への支援</mark>"),
+            "{html}"
+        );
         assert!(html.ends_with("を行う&lt;b&gt;"));
     }
 
     #[test]
     fn marks_are_whole_words() {
         // the common run 推進してい ends inside いく: the mark stops at 推進し
-        let (html, _) = mark_shared("地域の見守り活動を推進していく。", "見守り活動を推進していきます");
+        let (html, _) = mark_shared(
+            "地域の見守り活動を推進していく。",
+            "見守り活動を推進していきます",
+        );
         assert!(html.contains("<mark>見守り活動を推進し</mark>"), "{html}");
         // spans apart by punctuation only are one mark
-        let (html, spans) = mark_shared("相談窓口、支援機関の周知", "相談窓口・支援機関の周知を図る");
+        let (html, spans) =
+            mark_shared("相談窓口、支援機関の周知", "相談窓口・支援機関の周知を図る");
         assert_eq!(spans.len(), 1, "{html}");
     }
 

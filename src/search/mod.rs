@@ -375,8 +375,7 @@ pub fn search_with<'r>(
         let tokens = ix.hit_tokens.get_or_analyze(key, &m.title, text);
         let hl = &compiled.highlight;
         // the content's snippet, or the first other text that matched
-        let (snippet, snippet_field) = match snippet::matching_snippet_in(text, &tokens.text, hl)
-        {
+        let (snippet, snippet_field) = match snippet::matching_snippet_in(text, &tokens.text, hl) {
             Some(s) => (s, None),
             None => {
                 let others = other_texts(&m);
@@ -386,7 +385,8 @@ pub fn search_with<'r>(
                     .iter()
                     .zip(&others)
                     .find_map(|(tokens, (label, t))| {
-                        snippet::matching_snippet_in(t, tokens, hl).map(|s| (s, Some(label.clone())))
+                        snippet::matching_snippet_in(t, tokens, hl)
+                            .map(|s| (s, Some(label.clone())))
                     })
                     .unwrap_or_else(|| (snippet::snippet_in(text, &tokens.text, hl), None))
             }
@@ -491,12 +491,7 @@ pub fn render_text(res: &SearchResponse) -> String {
         if !h.departments.is_empty() {
             meta.push(h.departments.join("・"));
         }
-        let _ = writeln!(
-            s,
-            "   {}  出典: {}",
-            meta.join(" ／ "),
-            h.source.label()
-        );
+        let _ = writeln!(s, "   {}  出典: {}", meta.join(" ／ "), h.source.label());
         match &h.snippet_field {
             Some(field) => {
                 let _ = writeln!(s, "   {field}: {}", plain(&h.snippet));

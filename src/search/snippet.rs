@@ -146,7 +146,7 @@ pub fn match_ranges(text: &str, h: &Highlight) -> Vec<(usize, usize)> {
 fn match_ranges_in(text: &str, tokens: &MarkTokens, h: &Highlight) -> Vec<(usize, usize)> {
     let mut spans: Vec<(usize, usize)> = Vec::new();
     if token_marks(h) {
-        for phrase in &h.phrases {
+        for phrase in h.phrases.iter().filter(|p| !p.is_empty()) {
             let n = phrase.len();
             for run in tokens.tokens.windows(n) {
                 if run.iter().zip(phrase).all(|(t, p)| *t.term == **p) {

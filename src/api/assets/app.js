@@ -35,6 +35,41 @@
   const PER_PAGE = [10, 20, 50];
   const FLAGS = { new: '新規', 'columns-ambiguous': '列の対応が不確か' };
   const FIELDS = { title: '施策名', content: '内容', progress: '進捗' };
+  /**
+   * What each error code of the API (src/api/error.rs, CODES) means, in
+   * Japanese; the API's own message is English and stays in the tooltip.
+   */
+  const ERROR_MESSAGES = {
+    bad_parameter: '指定の値が正しくありません。',
+    bad_query: '検索語の書き方に誤りがあります。引用符（"）の対応や、title: などの後に語があるかを確かめてください。',
+    bad_filter: '絞り込みの指定が正しくありません。',
+    bad_json: '送信した内容を読み取れませんでした。',
+    body_too_large: '文章が長すぎます。短くして再度お試しください。',
+    busy: 'ただいま処理が混み合っています。しばらくしてから再度お試しください。',
+    internal: 'サーバーで問題が発生しました。時間をおいて再度お試しください。',
+    method_not_allowed: 'この操作はできません。',
+    not_found: '指定の施策またはページが見つかりません。',
+    not_ready: '索引の準備中です。しばらくしてから再度お試しください。',
+    query_too_long: '検索語が長すぎます。',
+    timeout: '処理に時間がかかりすぎたため中断しました。条件を絞って再度お試しください。',
+    unauthorized: '権限がありません。',
+    unsupported_media_type: '送信形式が正しくありません。',
+  };
+  /** Request parameters named in bad_parameter errors, in Japanese. */
+  const PARAMETERS = {
+    q: '検索語',
+    page: 'ページ',
+    per_page: '表示件数',
+    sort: '並び順',
+    synonyms: '同義語展開',
+    threshold: 'しきい値',
+    limit: '件数',
+    offset: '開始位置',
+    format: '形式',
+    id: '施策ID',
+    all_plans: '同じ計画を含める',
+    text: '文章',
+  };
   /** Facet values shown before 「さらに表示」. */
   const FACET_SHOWN = 8;
 
@@ -115,17 +150,27 @@
       body = null;
     }
     if (!res.ok) {
-      const msg = body && body.message ? body.message : `HTTP ${res.status}`;
-      const err = new Error(msg);
-      err.code = body && body.code;
+      const code = body && body.code;
+      const err = new Error(errorText(code, body && body.parameter, res.status));
+      err.code = code;
+      err.detail = body && body.message ? body.message : `HTTP ${res.status}`;
       throw err;
     }
     if (body === null) throw new Error('応答を読み取れませんでした');
     return body;
   }
 
+  /** The Japanese text of an API error code (and the parameter at fault). */
+  function errorText(code, parameter, status) {
+    const text = ERROR_MESSAGES[code] || `サーバーがエラーを返しました（${status}）。`;
+    if (code === 'bad_parameter' && parameter) {
+      return `「${PARAMETERS[parameter] || parameter}」の${text.replace(/^指定の/, '')}`;
+    }
+    return text;
+  }
+
   function errorBox(prefix, err) {
-    return el('p', { class: 'error', role: 'alert' }, `${prefix}: ${err.message}`);
+    return el('p', { class: 'error', role: 'alert', title: err.detail || null }, `${prefix}: ${err.message}`);
   }
 
   /** A hit's snippet, led by the field it is from when that is not the content. */
