@@ -583,3 +583,138 @@ fn a_field_without_a_word_is_an_error() {
         assert!(err.is_some(), "{q:?} should be rejected");
     }
 }
+
+/// Facet values are counted in one form: `基本施策４　…` (熊谷, full width)
+/// and `基本施策4 …` (熊本) are one value, and a filter with either finds both.
+#[test]
+fn facet_values_fold_width_spacing_and_numbering() {
+    let all = search("");
+    let pillars: Vec<&str> = all.facets["pillar"]
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
+    assert!(
+        pillars.contains(&"基本施策4 生きることの促進要因への支援"),
+        "{pillars:?}"
+    );
+    for p in &pillars {
+        assert!(
+            !p.contains('\u{3000}') && !p.chars().any(|c| ('０'..='９').contains(&c)),
+            "printed width in a facet value: {p}"
+        );
+    }
+    let by = |v: &str| {
+        run(&SearchRequest {
+            filters: vec![parse_filter(&format!("pillar={v}")).unwrap()],
+            ..req("")
+        })
+    };
+    let full = by("基本施策４　生きることの促進要因への支援");
+    let half = by("基本施策4 生きることの促進要因への支援");
+    assert_eq!(ids(&full), ids(&half));
+    let cities: std::collections::BTreeSet<&str> = full
+        .hits
+        .iter()
+        .map(|h| h.plan.municipality.as_str())
+        .collect();
+    assert_eq!(cities.len(), 2, "熊本市 and 熊谷市: {cities:?}");
+    // the record keeps the printed form
+    assert!(full.hits.iter().any(|h| h.path[0].contains('４')));
+}
+
+/// The status facet is a small set of statuses read from what the documents
+/// print (grades, 取組状況, short verdicts, achievement percentages).
+#[test]
+fn status_facet_groups_free_text() {
+    let all = search("");
+    let statuses: Vec<&str> = all.facets["status"]
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
+    for s in &statuses {
+        assert!(
+            shisaku::index::values::STATUSES.contains(s),
+            "free text in the status facet: {s}"
+        );
+    }
+    for s in ["実施済", "未実施", "中止", "評価A", "評価B", "評価C"] {
+        assert!(statuses.contains(&s), "{s} missing: {statuses:?}");
+    }
+    // a filter with the printed grade still works
+    let a = run(&SearchRequest {
+        filters: vec![parse_filter("status=A").unwrap()],
+        ..req("")
+    });
+    assert_eq!(a.total, 25);
+}
+
+/// The welfare plan's implementing bodies are a facet of their own.
+#[test]
+fn implementing_bodies_are_a_facet() {
+    let all = search("");
+    let bodies: Vec<&str> = all.facets["body"]
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
+    for b in [
+        "市",
+        "市社協",
+        "民生委員",
+        "校区社協",
+        "地域団体等",
+        "地域住民",
+    ] {
+        assert!(bodies.contains(&b), "{b}: {bodies:?}");
+    }
+    let r = run(&SearchRequest {
+        filters: vec![parse_filter("body=民生委員").unwrap()],
+        ..req("")
+    });
+    assert!(r.total > 0);
+    assert!(r.hits.iter().all(|h| h.plan.id == "kumamoto-welfare"));
+}
+
+/// Sort by plan groups the plans in name order; sort by year puts the
+/// newest fiscal year first and records with no year last; sort by
+/// department keeps the records naming no department (last).
+#[test]
+fn sort_by_plan_year_and_department_keeps_every_record() {
+    let all = search("").total;
+    let every = |sort: Sort| {
+        let mut hits = Vec::new();
+        let mut offset = 0;
+        loop {
+            let r = run(&SearchRequest {
+                sort,
+                limit: 100,
+                offset,
+                ..req("")
+            });
+            if r.hits.is_empty() {
+                break;
+            }
+            offset += r.hits.len();
+            hits.extend(r.hits);
+        }
+        hits
+    };
+    let by_plan = every(Sort::Plan);
+    assert_eq!(by_plan.len(), all);
+    let names: Vec<&str> = by_plan.iter().map(|h| h.plan.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    let by_year = every(Sort::Year);
+    assert_eq!(by_year.len(), all);
+    let first = engine().measure(&by_year[0].id).unwrap();
+    assert!(
+        first.progress.iter().any(|p| p.fiscal_year == "R5"),
+        "{:?}",
+        first.progress
+    );
+    let last = engine().measure(&by_year[all - 1].id).unwrap();
+    assert!(last.progress.is_empty());
+    let by_dept = every(Sort::Department);
+    assert_eq!(by_dept.len(), all);
+    assert!(by_dept.last().unwrap().departments.is_empty());
+}

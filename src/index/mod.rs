@@ -14,6 +14,7 @@
 //! half of one; a crash mid-build leaves `CURRENT` naming the old generation.
 
 mod schema;
+pub mod values;
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};

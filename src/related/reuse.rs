@@ -264,18 +264,18 @@ pub fn mark_shared(text: &str, other: &str) -> (String, Vec<String>) {
     (html, spans)
 }
 
-/// Shrinks each range of `text` to the whole words inside it, without
-/// particles or auxiliaries at its ends; drops ranges left with no word.
+/// Shrinks each range of `text` to the whole words inside it, with no
+/// function word (particle, auxiliary, symbol) at its start and no particle
+/// or symbol at its end (an inflection ending such as ます stays with its
+/// verb); drops ranges left with no word.
 fn word_aligned(
     text: &str,
     tokens: &[crate::analysis::AnalyzedToken],
     ranges: Vec<(usize, usize)>,
 ) -> Vec<(usize, usize)> {
-    let edge = |t: &crate::analysis::AnalyzedToken| {
-        t.stop
-            || t.pos.starts_with("助詞")
-            || t.pos.starts_with("助動詞")
-            || t.pos.starts_with("記号")
+    let lead = |t: &crate::analysis::AnalyzedToken| t.stop;
+    let tail = |t: &crate::analysis::AnalyzedToken| {
+        t.pos.starts_with("助詞") || t.pos.starts_with("記号") || t.pos.starts_with("動詞,非自立")
     };
     ranges
         .into_iter()
@@ -284,8 +284,11 @@ fn word_aligned(
                 .iter()
                 .filter(|t| t.start >= s && t.end <= e && t.start < t.end)
                 .collect();
-            let first = inside.iter().position(|t| !edge(t))?;
-            let last = inside.iter().rposition(|t| !edge(t))?;
+            let first = inside.iter().position(|t| !lead(t))?;
+            let last = inside.iter().rposition(|t| !tail(t))?;
+            if last < first {
+                return None;
+            }
             let (s, e) = (inside[first].start, inside[last].end);
             (text.is_char_boundary(s) && text.is_char_boundary(e) && s < e).then_some((s, e))
         })

@@ -61,8 +61,13 @@ pub enum Sort {
     Relevance,
     /// As the measures stand in the documents.
     Document,
-    /// By (first) department, then document order.
+    /// By (first) department, then document order; records naming no
+    /// department last.
     Department,
+    /// By plan name, then document order.
+    Plan,
+    /// Newest fiscal year first, then document order; records with no year last.
+    Year,
 }
 
 #[derive(Debug, Clone)]
@@ -154,6 +159,14 @@ pub fn filter_value(facet: Facet, v: &str) -> Result<(Facet, String), SearchErro
             })?,
         Facet::Year => year_label(v)
             .ok_or_else(|| SearchError::Filter(format!("year: {v:?} is not a fiscal year (R2, 令和2年度 or 2020)")))?,
+        // facets hold names in one form: a value as printed finds them too
+        Facet::Pillar | Facet::Department | Facet::Section | Facet::Body => {
+            crate::index::values::name_key(v)
+        }
+        // a printed verdict (A, ア 実施済, 100%) finds its status
+        Facet::Status => crate::index::values::status_of(v)
+            .map(String::from)
+            .unwrap_or_else(|| v.to_string()),
         _ => v.to_string(),
     };
     Ok((facet, v))
@@ -336,8 +349,13 @@ pub fn search_with<'r>(
     let compiled =
         compile::compile(&parsed, &ix.fields, req.synonyms).map_err(SearchError::Syntax)?;
     let searcher = ix.reader.searcher();
-    let collector =
-        collect::FacetedCollector::new(&req.filters, req.sort == Sort::Department, &ix.columns);
+    let key = match req.sort {
+        Sort::Relevance | Sort::Document => collect::SortKey::None,
+        Sort::Department => collect::SortKey::Department,
+        Sort::Plan => collect::SortKey::Plan,
+        Sort::Year => collect::SortKey::Year,
+    };
+    let collector = collect::FacetedCollector::new(&req.filters, key, &ix.columns);
     let mut fruit = searcher.search(&*compiled.query, &collector)?;
 
     let hits = &mut fruit.hits;
@@ -350,7 +368,9 @@ pub fn search_with<'r>(
         match req.sort {
             Sort::Relevance => b.score.total_cmp(&a.score).then(a.order.cmp(&b.order)),
             Sort::Document => a.order.cmp(&b.order),
-            Sort::Department => a.dept.cmp(&b.dept).then(a.order.cmp(&b.order)),
+            Sort::Department | Sort::Plan | Sort::Year => {
+                a.key.cmp(&b.key).then(a.order.cmp(&b.order))
+            }
         }
         .then(a.address.cmp(&b.address))
     };
