@@ -64,7 +64,8 @@ impl ApiError {
 
     pub fn bad_parameter(name: &str, message: impl std::fmt::Display) -> Self {
         ApiError {
-            parameter: Some(name.to_string()),
+            // an empty name (`?=x`) names nothing
+            parameter: (!name.is_empty()).then(|| name.to_string()),
             ..Self::new(
                 StatusCode::BAD_REQUEST,
                 "bad_parameter",
