@@ -563,6 +563,16 @@ fn synonym_parts_do_not_mark_single_characters() {
         "{}",
         h.snippet
     );
+    // 女性に対する暴力をなくす運動 matched DV in its progress text: that is
+    // what is shown, not 暴力 (a part of the synonym 配偶者暴力) in its title
+    let h = r
+        .hits
+        .iter()
+        .find(|h| h.title == "女性に対する暴力をなくす運動")
+        .expect("the 熊本市 measure whose progress text names DV");
+    assert!(!h.title_html.contains("<mark>"), "{}", h.title_html);
+    assert!(h.snippet.contains("<mark>DV</mark>"), "{}", h.snippet);
+    assert!(h.snippet_field.is_some());
 }
 
 /// Provenance names the document (its manifest description), not only the file.

@@ -53,10 +53,21 @@ pub struct Highlight {
 }
 
 impl Highlight {
-    /// Marks the terms of `seq` (a word or a synonym phrase): the whole
-    /// sequence where it stands together, and its parts of two or more
-    /// characters anywhere; a word of one term is marked whatever its length.
+    /// Marks the terms of `seq`, a word of the query: the whole sequence
+    /// where it stands together, and its parts of two or more characters
+    /// anywhere (each is searched on its own); a word of one term is marked
+    /// whatever its length.
     pub fn add_sequence(&mut self, seq: &[(usize, String)]) {
+        self.add(seq, true);
+    }
+
+    /// Marks a synonym phrase where it stands whole: it is searched as a
+    /// phrase, so its parts alone (暴力 of 配偶者暴力) are not why a record matched.
+    pub fn add_phrase(&mut self, seq: &[(usize, String)]) {
+        self.add(seq, false);
+    }
+
+    fn add(&mut self, seq: &[(usize, String)], parts: bool) {
         match seq {
             [] => {}
             [(_, t)] => {
@@ -65,6 +76,9 @@ impl Highlight {
             _ => {
                 self.phrases
                     .insert(seq.iter().map(|(_, t)| t.clone()).collect());
+                if !parts {
+                    return;
+                }
                 self.terms.extend(
                     seq.iter()
                         .map(|(_, t)| t)
@@ -300,7 +314,7 @@ fn atom_query(
                     {
                         options.extend(in_fields(&wf, &alt, SYNONYM));
                         note_expansion(expansions, t, &alt);
-                        highlight.add_sequence(&alt);
+                        highlight.add_phrase(&alt);
                     }
                 }
                 per_term.push(any_of(options));
@@ -330,7 +344,7 @@ fn atom_query(
                 for alt in analyzer.synonyms().alternative_phrases(&terms) {
                     ways.extend(in_fields(&wf, &alt, SYNONYM));
                     note_expansion(expansions, &atom.text, &alt);
-                    highlight.add_sequence(&alt);
+                    highlight.add_phrase(&alt);
                 }
             }
         }
