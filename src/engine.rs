@@ -101,6 +101,9 @@ pub struct RelatedMeasure {
 pub struct RelatedSource {
     pub file: String,
     pub line: usize,
+    /// The document's description in the manifest, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -475,6 +478,7 @@ impl Engine {
                     source: RelatedSource {
                         file: o.source.file.clone(),
                         line: o.source.line,
+                        document: o.document.clone(),
                     },
                 })
             })

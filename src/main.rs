@@ -425,6 +425,9 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 header: std::time::Duration::from_secs(args.header_timeout.max(1)),
                 idle: std::time::Duration::from_secs(args.idle_timeout.max(1)),
             };
+            // a manifest that is not there is named before anything is served
+            // (reindexing reads it; serving the old index would hide the mistake)
+            shisaku::ingest::Manifest::load(&cli.manifest)?;
             // the address first: a busy port is reported before the index is opened
             let listeners = shisaku::api::Listeners::bind(args.addr, args.workers)?;
             if shisaku::index::current_generation(&cli.index)?.is_none() {

@@ -360,6 +360,10 @@ pub struct Measure {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<String>,
     pub source: Source,
+    /// The source document as people know it: its description in the
+    /// manifest (set on import; `None` where the manifest gives none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
 }
 
 impl Measure {
@@ -382,11 +386,53 @@ impl Measure {
             activity_unit: None,
             flags: Vec::new(),
             source,
+            document: None,
         }
     }
 
     /// The pillar (top of `path`), the facet `pillar`.
     pub fn pillar(&self) -> Option<&str> {
         self.path.first().map(String::as_str)
+    }
+}
+
+/// A plan page as printed (`P.45`, `45`, `Ｐ４５`, `45ページ`) in one form,
+/// `p. 45`; a page that is not a number (`Ｒ３追加`) as printed, in half width.
+pub fn page_label(printed: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let s: String = printed.nfkc().collect();
+    let s = s.trim();
+    let bare = s
+        .strip_prefix(['P', 'p'])
+        .map(|r| r.trim_start_matches('.').trim_start())
+        .unwrap_or(s);
+    let bare = bare
+        .strip_suffix("ページ")
+        .or_else(|| bare.strip_suffix('頁'))
+        .unwrap_or(bare)
+        .trim();
+    let number = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+    let is_page = number(bare)
+        || bare
+            .split_once(['-', '〜', '~'])
+            .is_some_and(|(a, b)| number(a.trim()) && number(b.trim()));
+    if is_page {
+        format!("p. {}", bare.replace(' ', ""))
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_label;
+
+    #[test]
+    fn pages_print_one_way() {
+        for printed in ["P.45", "45", "Ｐ．４５", "p. 45", "45ページ"] {
+            assert_eq!(page_label(printed), "p. 45", "{printed}");
+        }
+        assert_eq!(page_label("P.45-46"), "p. 45-46");
+        assert_eq!(page_label("Ｒ３追加"), "R3追加");
     }
 }

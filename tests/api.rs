@@ -196,7 +196,8 @@ async fn similar_and_overlaps() {
     assert_eq!(page.pairs[0].a.id, default.pairs[1].a.id);
     assert_eq!(page.pairs[1].b.id, default.pairs[2].b.id);
     assert_eq!((page.clusters_offset, page.clusters.len()), (1, 1));
-    assert_eq!(page.clusters[0].number, 1);
+    // the second cluster, numbered 1-based as in the CSV and the UI
+    assert_eq!(page.clusters[0].number, 2);
     assert_eq!(page.total_pairs, default.total_pairs);
     // a window of the CSV
     let (s, _, b) = get_raw("/api/overlaps?format=csv&limit=2").await;
@@ -438,4 +439,90 @@ async fn openapi_document_resolves_every_reference() {
             "{p} missing from the OpenAPI document"
         );
     }
+}
+
+/// Exports: every hit of a search (not one page) and every wording-reuse
+/// match, as CSV for Excel (UTF-8 with BOM, the columns shown on screen);
+/// the favicon; errors name the parameter at fault.
+#[tokio::test]
+async fn csv_exports_favicon_and_parameter_errors() {
+    let (_, v) = get(&format!("/api/search?q={}&per_page=1", enc("相談"))).await;
+    let total = v["total"].as_u64().unwrap();
+    assert!(total > 20, "{total}");
+    let (status, headers, body) = get_raw(&format!(
+        "/api/search?q={}&per_page=1&page=3&format=csv",
+        enc("相談")
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(body.starts_with("\u{FEFF}".as_bytes()));
+    let text = String::from_utf8(body).unwrap();
+    let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{FEFF}').as_bytes());
+    let head: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&head[..4], ["順位", "施策名", "計画", "自治体"]);
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len() as u64, total, "every hit, not the page");
+    assert_eq!(&records[0][0], "1");
+    // a snippet from progress text names its field; pages print one way
+    let field = head.iter().position(|h| h == "抜粋の箇所").unwrap();
+    assert!(records.iter().any(|r| r[field].starts_with("進捗（")));
+    let page = head.iter().position(|h| h == "掲載ページ").unwrap();
+    assert!(
+        records.iter().all(|r| r[page].is_empty()
+            || r[page].starts_with("p. ")
+            || !r[page].chars().all(|c| c.is_ascii_digit())),
+        "pages as p. N"
+    );
+
+    let (status, _, body) = send(
+        Request::post("/api/similar?format=csv")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                serde_json::json!({"text": "電話等での相談に対して、丁寧な対応ができた。\n宇宙開発を進める。", "limit": 3})
+                    .to_string(),
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(body).unwrap();
+    assert!(
+        text.starts_with("\u{FEFF}文番号,下書きの文,類似度,"),
+        "{text}"
+    );
+    let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{FEFF}').as_bytes());
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.iter().filter(|r| &r[0] == "1").count(), 3);
+    // every draft sentence has its rows: a sentence without matches has one, empty
+    assert!(records.iter().any(|r| &r[0] == "2"), "{text}");
+    assert!(records.iter().all(|r| r[2].is_empty() == r[3].is_empty()));
+
+    let (status, headers, body) = get_raw("/favicon.ico").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/x-icon");
+    assert!(body.starts_with(&[0, 0, 1, 0]), "an ICO file");
+
+    for (uri, parameter) in [
+        ("/api/overlaps?threshold=1.5", "threshold"),
+        ("/api/overlaps?threshold=-1", "threshold"),
+        ("/api/search?q=title:", "q"),
+        ("/api/search?format=xlsx", "format"),
+        ("/api/search?sort=nope", "sort"),
+    ] {
+        let (status, v) = get(uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {v}");
+        assert_eq!(v["parameter"], parameter, "{uri}: {v}");
+        assert!(shisaku::api::error::CODES.contains(&v["code"].as_str().unwrap()));
+    }
+    let (_, v) = get("/api/search?sort=year&per_page=1").await;
+    assert_eq!(
+        v["hits"][0]["plan"]["id"], "arao-gender",
+        "R5, the newest year, first: {v}"
+    );
 }

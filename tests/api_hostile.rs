@@ -93,7 +93,15 @@ fn assert_json_4xx(what: &str, status: StatusCode, body: &[u8]) {
         v["message"].as_str().is_some_and(|m| !m.is_empty()),
         "{what}: {v}"
     );
-    assert_eq!(v.as_object().map(|o| o.len()), Some(2), "{what}: {v}");
+    // code and message, and for a bad parameter the parameter's name
+    let keys = v.as_object().map(|o| o.len());
+    match v.get("parameter") {
+        Some(p) => {
+            assert!(p.as_str().is_some_and(|p| !p.is_empty()), "{what}: {v}");
+            assert_eq!(keys, Some(3), "{what}: {v}");
+        }
+        None => assert_eq!(keys, Some(2), "{what}: {v}"),
+    }
 }
 
 async fn healthy() {

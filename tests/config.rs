@@ -145,3 +145,76 @@ fn serve_takes_its_address_and_admin_token_from_the_file() {
     assert_eq!(wrong.unwrap().0, 401);
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// `serve --manifest` naming a file that is not there stops with the path
+/// named instead of serving the old index (a reindex would read it).
+#[test]
+fn serve_refuses_a_missing_manifest() {
+    let d = scratch("missing-manifest");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/manifest.toml");
+    let built = shisaku(
+        &d,
+        &[
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--index",
+            "idx",
+            "index",
+        ],
+        &[],
+    );
+    assert!(built.status.success(), "{}", stderr(&built));
+    let port = common::server::free_port();
+    let out = shisaku(
+        &d,
+        &[
+            "--manifest",
+            "/nonexistent/manifest.toml",
+            "--index",
+            "idx",
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+        ],
+        &[],
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("/nonexistent/manifest.toml"), "{err}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// The terminal output leaves out an empty department instead of printing
+/// a dangling separator.
+#[test]
+fn search_output_has_no_dangling_separator() {
+    let d = scratch("cli-search");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/manifest.toml");
+    let m = manifest.to_str().unwrap();
+    let built = shisaku(&d, &["--manifest", m, "--index", "idx", "index"], &[]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    // 004's projects name no department
+    let out = shisaku(
+        &d,
+        &[
+            "--manifest",
+            m,
+            "--index",
+            "idx",
+            "search",
+            "--filter",
+            "plan_kind=regional-welfare",
+            "民生委員",
+        ],
+        &[],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("出典: "), "{text}");
+    for line in text.lines() {
+        assert!(
+            !line.contains("／  出典") && !line.trim_end().ends_with('／'),
+            "{line}"
+        );
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}

@@ -385,13 +385,16 @@ async fn browser_end_to_end() {
         widget_on_allowed_origin(&b, &base, &allowed_origin).await;
         widget_on_refused_origin(&b, &refused_origin).await;
         narrow_window(&b, &base).await;
+        what_staff_see(&b, &base).await;
+        overlaps_to_work_with(&b, &base).await;
+        phone_width(&b, &base).await;
     });
-    let outcome = tokio::time::timeout(Duration::from_secs(240), scenarios).await;
+    let outcome = tokio::time::timeout(Duration::from_secs(300), scenarios).await;
     let _ = client.close().await;
     drop(driver);
     drop(server);
     match outcome {
-        Err(_) => panic!("the browser scenarios took longer than 240 s"),
+        Err(_) => panic!("the browser scenarios took longer than 300 s"),
         Ok(Err(e)) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Ok(Err(e)) => panic!("the browser scenarios did not finish: {e}"),
         Ok(Ok(())) => {}
@@ -780,8 +783,29 @@ async fn search_errors_and_escaping(b: &Browser, base: &str) {
         )
         .await;
     let err = err.as_str().unwrap();
-    assert!(err.starts_with("検索できませんでした: per_page"), "{err}");
+    // Japanese throughout: the parameter by its Japanese name, no English
+    assert_eq!(
+        err,
+        "検索できませんでした: 「表示件数」の値が正しくありません。"
+    );
     b.screenshot("search-error").await;
+    b.goto(&format!("{base}/?q=%22%E7%9B%B8%E8%AB%87")).await;
+    let err = b
+        .until(
+            "an unbalanced quote explained",
+            "const e = document.querySelector('#search-error .error'); return e ? e.textContent : null;",
+            |v| v.is_string(),
+        )
+        .await;
+    let err = err.as_str().unwrap();
+    assert!(
+        err.starts_with("検索できませんでした: 検索語の書き方に誤り"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("unbalanced") && !err.contains("quote"),
+        "English in: {err}"
+    );
 
     b.goto(&format!("{base}/measure/no-such-measure")).await;
     let err = b
@@ -791,11 +815,9 @@ async fn search_errors_and_escaping(b: &Browser, base: &str) {
             |v| v.is_string(),
         )
         .await;
-    assert!(
-        err.as_str()
-            .unwrap()
-            .starts_with("施策を表示できませんでした: "),
-        "{err}"
+    assert_eq!(
+        err.as_str().unwrap(),
+        "施策を表示できませんでした: 指定の施策またはページが見つかりません。"
     );
 
     // a title containing <b> and & is text, not markup
@@ -833,7 +855,11 @@ async fn measure_page_and_related(b: &Browser, base: &str) {
             |v| v.is_string(),
         )
         .await;
-    assert_eq!(prov, "出典: suicide.jsonl、行 1");
+    // the document by its manifest description, then the file name
+    assert_eq!(
+        prov,
+        "出典: さくら市自殺対策計画（試験用）、1行目 ファイル suicide.jsonl"
+    );
     assert_eq!(b.text("h1").await, "ゲートキーパー養成講座の開催");
     let fields = b.text(".fields").await;
     for want in [
@@ -842,7 +868,7 @@ async fn measure_page_and_related(b: &Browser, base: &str) {
         "基本施策1 地域におけるネットワークの強化",
         "健康福祉局",
         "精神保健福祉室",
-        "P.12",
+        "p. 12",
     ] {
         assert!(
             fields.contains(want),
@@ -1051,6 +1077,40 @@ async fn similar_page(b: &Browser, base: &str) {
         first.contains("類似度") && first.contains("出典: "),
         "{first}"
     );
+    // every match has a mark, and every mark is whole words
+    let marks = b
+        .js("return [...document.querySelectorAll('#similar-results .match-text')].map(m => m.querySelectorAll('mark').length);")
+        .await;
+    assert!(
+        marks
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n.as_u64().unwrap_or(0) > 0),
+        "{marks}"
+    );
+    assert!(b.find("#similar-csv").await.is_displayed().await.unwrap());
+    // the CSV of the same request: BOM, Japanese headers, one row per match
+    let csv = b
+        .until(
+            "the wording-reuse CSV",
+            "if (!window.__sim) { window.__sim = 'pending'; fetch('/api/similar?format=csv', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({text: document.getElementById('draft').value, limit: 5})}).then(r => r.arrayBuffer()).then(b => window.__sim = [...new Uint8Array(b).slice(0, 3)].join(',') + '|' + new TextDecoder().decode(b)); } return window.__sim;",
+            |v| v.as_str().is_some_and(|s| s != "pending"),
+        )
+        .await;
+    let csv = csv.as_str().unwrap();
+    assert!(
+        csv.starts_with("239,187,191|文番号,下書きの文,類似度,"),
+        "{csv}"
+    );
+    let shown = b
+        .js("return document.querySelectorAll('#similar-results .match').length + document.querySelectorAll('#similar-results .sentence:not(:has(.match))').length;")
+        .await;
+    assert_eq!(
+        csv.trim_end().lines().count() as u64,
+        shown.as_u64().unwrap() + 1,
+        "{csv}"
+    );
     b.screenshot("similar").await;
 }
 
@@ -1093,6 +1153,11 @@ async fn widget_on_allowed_origin(b: &Browser, base: &str, origin: &str) {
         "{hrefs:?}"
     );
     assert!(hrefs[3].starts_with(&format!("{base}/?q=")), "{hrefs:?}");
+    // plan names hold 「・」: the meta line's parts are set apart by ／
+    let meta = b
+        .js("return document.querySelector('#box').shadowRoot.querySelector('.meta').textContent;")
+        .await;
+    assert!(meta.as_str().unwrap().contains(" ／ "), "{meta}");
     // styles: the page's red does not reach the widget; the widget's do not reach the page
     let colors = b
         .js(r#"const r = document.querySelector('#box').shadowRoot;
@@ -1196,4 +1261,286 @@ async fn narrow_window(b: &Browser, base: &str) {
         "overlap page scrolls sideways at 640 px"
     );
     b.screenshot("overlaps-narrow").await;
+}
+
+/// Fetches `url` in the page: the first three bytes and the text.
+async fn fetch_head(b: &Browser, what: &str, url: &str) -> String {
+    let script = format!(
+        "if (window.__f !== {u}) {{ window.__f = {u}; window.__got = 'pending'; fetch({u}).then(r => r.arrayBuffer()).then(b => window.__got = [...new Uint8Array(b).slice(0, 3)].join(',') + '|' + new TextDecoder().decode(b)); }} return window.__got;",
+        u = json!(url)
+    );
+    b.until(what, &script, |v| {
+        v.as_str().is_some_and(|s| s != "pending")
+    })
+    .await
+    .as_str()
+    .unwrap()
+    .to_string()
+}
+
+/// Every hit says why it matched (a match only in progress text is shown
+/// from that text, named); results export to CSV (every hit, BOM); sort by
+/// plan and year; the implementing-body facet; the favicon.
+async fn what_staff_see(b: &Browser, base: &str) {
+    b.c.set_window_size(1280, 1400).await.unwrap();
+    // 受講 stands only in the progress text of the ゲートキーパー measure
+    b.goto(&format!("{base}/?q=%E5%8F%97%E8%AC%9B")).await;
+    b.until_count("results for 受講", "#results .hit", 1).await;
+    let snippet = b.text("#results .hit .snippet").await;
+    assert!(snippet.starts_with("進捗（令和3年度）: "), "{snippet}");
+    let marks = b
+        .js("return [...document.querySelectorAll('#results .hit')].map(h => h.querySelectorAll('mark').length);")
+        .await;
+    assert!(
+        marks
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n.as_u64().unwrap_or(0) > 0),
+        "every hit has a mark: {marks}"
+    );
+    b.screenshot("search-progress-match").await;
+
+    // all hits in the CSV, not one page
+    b.goto(&format!("{base}/?q=%E7%9B%B8%E8%AB%87&per_page=1"))
+        .await;
+    b.until_count("one hit per page", "#results .hit", 1).await;
+    let total: u64 = b
+        .js("return fetch('/api/search?q=%E7%9B%B8%E8%AB%87').then(r => r.json()).then(j => j.total);")
+        .await
+        .as_u64()
+        .unwrap();
+    assert!(total > 1);
+    let href = b
+        .find("#search-csv")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        href.contains("format=csv") && !href.contains("per_page"),
+        "{href}"
+    );
+    let csv = fetch_head(b, "the search CSV", &href).await;
+    assert!(csv.starts_with("239,187,191|順位,施策名,計画,"), "{csv}");
+    assert_eq!(csv.trim_end().lines().count() as u64, total + 1, "{csv}");
+
+    // sort by plan and by year; department sort names the missing department
+    let sorts = b
+        .js("return [...document.querySelectorAll('#sort option')].map(o => o.value);")
+        .await;
+    assert_eq!(
+        sorts,
+        json!(["relevance", "document", "department", "plan", "year"])
+    );
+    b.goto(&format!("{base}/?sort=department")).await;
+    b.until_count("sorted by department", "#results .hit", 1)
+        .await;
+    b.goto(&format!("{base}/?sort=department&page=2")).await;
+    b.until(
+        "records without a department are listed, named",
+        "return [...document.querySelectorAll('#results .group-label')].map(g => g.textContent).join('|');",
+        |v| v.as_str().is_some_and(|s| s.contains("担当部署の記載なし")),
+    )
+    .await;
+    b.screenshot("search-sorted-by-department").await;
+
+    // the implementing bodies of the welfare plan: a facet of their own
+    b.goto(&format!("{base}/")).await;
+    b.until_count("the body facet", "#facet-body input", 1)
+        .await;
+    assert_eq!(b.text("#facet-body legend").await, "実施主体");
+
+    // the favicon
+    let icon = b
+        .js("return fetch('/favicon.ico').then(r => r.status + ' ' + r.headers.get('content-type'));")
+        .await;
+    assert_eq!(icon, "200 image/x-icon");
+    let print = b
+        .js("return [...document.styleSheets].some(s => [...s.cssRules].some(r => r.media && r.media.mediaText === 'print'));")
+        .await;
+    assert_eq!(print, true, "a print stylesheet");
+}
+
+/// The overlap page: in-page navigation, pairs before clusters, heat-map
+/// cells that show that pair of plans, a sortable and filterable pairs
+/// table, clusters numbered 1-based as in the JSON and CSV, and a visible
+/// Japanese error for an invalid threshold.
+async fn overlaps_to_work_with(b: &Browser, base: &str) {
+    b.goto(&format!("{base}/overlaps?threshold=0.3")).await;
+    b.until_count("the pairs", "#pairs tbody tr", 2).await;
+    let order = b
+        .js("return [...document.querySelectorAll('#overlap-report h2')].map(h => h.id);")
+        .await;
+    assert_eq!(order, json!(["matrix-h", "pairs-h", "clusters-h"]));
+    let nav = b
+        .js("return [...document.querySelectorAll('.overlap-nav a')].map(a => a.getAttribute('href'));")
+        .await;
+    assert_eq!(nav, json!(["#matrix-h", "#pairs-h", "#clusters-h"]));
+    // clusters: 1-based in the JSON and on screen alike
+    let json_numbers = b
+        .js("return fetch('/api/overlaps?threshold=0.3').then(r => r.json()).then(j => j.clusters.map(c => c.number));")
+        .await;
+    assert_eq!(json_numbers[0], 1, "{json_numbers}");
+    let shown = b
+        .js("return [...document.querySelectorAll('#clusters .cluster h3')].map(h => parseInt(h.textContent.replace('クラスタ ', ''), 10));")
+        .await;
+    assert_eq!(shown, json_numbers);
+
+    // a heat-map cell shows the pairs of its two plans
+    b.find("#overlap-matrix a.cell-link")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let url = decoded(&b.url().await);
+    assert!(
+        url.contains("a=") && url.contains("b=") && url.ends_with("#pairs-h"),
+        "{url}"
+    );
+    let rows = b
+        .js("return [...document.querySelectorAll('#pairs tbody tr')].map(r => r.textContent);")
+        .await;
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+    assert!(
+        b.text("#pairs-count").await.contains("2件中 1件"),
+        "{}",
+        b.text("#pairs-count").await
+    );
+    b.screenshot("overlaps-plan-pair").await;
+    // the filter by words, then every pair again
+    b.js("const s = document.getElementById('pairs-plans'); s.value = ''; s.dispatchEvent(new Event('change'));")
+        .await;
+    b.until_count("every pair again", "#pairs tbody tr", 2)
+        .await;
+    let words = b.find("#pairs-words").await;
+    words.send_keys("暴力").await.unwrap();
+    b.until(
+        "the word filter",
+        "return document.querySelectorAll('#pairs tbody tr').length;",
+        |v| v == 1,
+    )
+    .await;
+    words.clear().await.unwrap();
+    b.js("document.getElementById('pairs-words').dispatchEvent(new Event('input'));")
+        .await;
+    b.until_count("every pair", "#pairs tbody tr", 2).await;
+    // sorting by score: the lowest first after a second click
+    let scores = "return [...document.querySelectorAll('#pairs tbody tr td:first-child')].map(t => Number(t.textContent));";
+    let before = b.js(scores).await;
+    b.find("#pairs .sort-button[data-sort=score]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let after = b.js(scores).await;
+    let mut reversed = before.as_array().unwrap().clone();
+    reversed.reverse();
+    assert_eq!(after, Value::Array(reversed));
+    assert_eq!(
+        b.find("#pairs th[aria-sort=ascending] .sort-button")
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "類似度"
+    );
+
+    // an invalid threshold is refused visibly, in Japanese, and not replaced
+    for bad in ["1.5", "-1", "abc"] {
+        let t = b.find("#threshold").await;
+        t.clear().await.unwrap();
+        t.send_keys(bad).await.unwrap();
+        t.send_keys(&key(Key::Enter)).await.unwrap();
+        let err = b
+            .until(
+                "the threshold error",
+                "const e = document.getElementById('threshold-error'); return e && !e.hidden ? e.textContent : null;",
+                |v| v.is_string(),
+            )
+            .await;
+        assert!(err.as_str().unwrap().contains("0から1までの数"), "{err}");
+        assert_eq!(threshold(b).await.as_deref(), Some(bad));
+        assert_eq!(
+            b.js("return document.getElementById('threshold').getAttribute('aria-invalid');")
+                .await,
+            "true"
+        );
+    }
+    b.screenshot("overlaps-bad-threshold").await;
+    // from the URL the API refuses it (400 naming the parameter), shown in Japanese
+    b.goto(&format!("{base}/overlaps?threshold=1.5")).await;
+    let err = b
+        .until(
+            "the threshold error from the URL",
+            "const e = document.getElementById('threshold-error'); return e && !e.hidden ? e.textContent : null;",
+            |v| v.is_string(),
+        )
+        .await;
+    assert!(err.as_str().unwrap().contains("1.5"), "{err}");
+    let api = b
+        .js("return fetch('/api/overlaps?threshold=-1').then(r => r.json().then(j => r.status + ' ' + j.parameter));")
+        .await;
+    assert_eq!(api, "400 threshold");
+}
+
+/// At 390 px (a phone): the progress table becomes labelled cards, the heat
+/// map keeps readable labels (scrolling inside its box), nothing else
+/// scrolls sideways; the widget's meta line is set apart by ／.
+async fn phone_width(b: &Browser, base: &str) {
+    b.c.set_window_size(390, 900).await.unwrap();
+    let overflow =
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;";
+    b.goto(&format!("{base}/measure/sakura-suicide-gatekeeper"))
+        .await;
+    b.until_count("measure at 390 px", "table.progress td", 1)
+        .await;
+    assert_eq!(
+        b.js(overflow).await,
+        0,
+        "measure page scrolls sideways at 390 px"
+    );
+    let cell = b
+        .js("const td = document.querySelector('table.progress td'); return [getComputedStyle(td).display, getComputedStyle(td, '::before').content, td.getBoundingClientRect().width];")
+        .await;
+    assert_eq!(cell[0], "block", "{cell}");
+    assert_eq!(cell[1], "\"実施状況\"", "{cell}");
+    assert!(
+        cell[2].as_f64().unwrap() > 250.0,
+        "a progress cell is wide enough to read: {cell}"
+    );
+    b.js("document.querySelector('table.progress').scrollIntoView();")
+        .await;
+    b.screenshot("measure-390").await;
+    b.goto(&format!("{base}/overlaps")).await;
+    b.until_count("overlaps at 390 px", "svg#overlap-matrix", 1)
+        .await;
+    let wide = b
+        .js("return [...document.querySelectorAll('body *')].filter(e => !e.closest('.matrix') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 6).map(e => e.tagName + '.' + e.className + '#' + e.id);")
+        .await;
+    assert_eq!(
+        b.js(overflow).await,
+        0,
+        "overlap page scrolls sideways at 390 px: {wide}"
+    );
+    let font = b
+        .js("const svg = document.getElementById('overlap-matrix'); return svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;")
+        .await;
+    assert!(
+        font.as_f64().unwrap() >= 0.99,
+        "the heat map is not shrunk: {font}"
+    );
+    b.js("document.getElementById('matrix-h').scrollIntoView();")
+        .await;
+    b.screenshot("overlaps-390").await;
+    b.goto(&format!("{base}/?q=%E7%9B%B8%E8%AB%87")).await;
+    b.until_count("results at 390 px", "#results .hit", 1).await;
+    assert_eq!(
+        b.js(overflow).await,
+        0,
+        "search page scrolls sideways at 390 px"
+    );
+    b.screenshot("search-390").await;
+    b.c.set_window_size(1280, 1400).await.unwrap();
 }

@@ -133,6 +133,12 @@ fn empty_and_blank_highlights() {
         terms: ["".to_string()].into(),
         substrings: ["".to_string(), " ".to_string()].into(),
         readings: ["".to_string()].into(),
+        phrases: [
+            vec![],
+            vec!["".to_string()],
+            vec![" ".to_string(), "".to_string()],
+        ]
+        .into(),
     };
     for text in ["", " ", "\u{3000}", "<>&\"'", &"あ".repeat(400), "ﾞ\u{0}ﾟ"] {
         check_text(text, &h).unwrap();

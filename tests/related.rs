@@ -141,7 +141,8 @@ fn overlap_report_pairs_clusters_and_matrix() {
             seen.insert((p.a.id.clone(), p.b.id.clone()))
                 && !seen.contains(&(p.b.id.clone(), p.a.id.clone()))
         );
-        let c = &r.clusters[p.cluster];
+        // 1-based, as the CSV and the UI number them
+        let c = &r.clusters[p.cluster - 1];
         assert_eq!(c.number, p.cluster);
         assert!(c.measures.contains(&p.a.id) && c.measures.contains(&p.b.id));
     }

@@ -462,3 +462,275 @@ fn a_hit_marks_the_terms_of_each_query_when_its_analysis_is_reused() {
         assert!(h.snippet.starts_with("民生委員"), "trimmed: {}", h.snippet);
     }
 }
+
+/// Every hit shows why it matched: a `<mark>` in its title or its snippet,
+/// whichever field the match is in (content, progress text, department…).
+#[test]
+fn every_hit_shows_a_mark() {
+    let queries = [
+        "障がい者 就労",
+        "ひきこもり",
+        "DV",
+        "ＤＶ相談",
+        "相談窓口",
+        "民生委員",
+        "ゲートキーパー",
+        "高齢者 見守り",
+        "子ども 貧困",
+        "早期就労",
+        "発達障害",
+        "自殺予防 啓発",
+        "成年後見",
+        "げーときーぱー",
+        "女性 登用",
+    ];
+    for q in queries {
+        let r = search(q);
+        assert!(r.total > 0, "{q}: no hits");
+        for h in &r.hits {
+            assert!(
+                h.title_html.contains("<mark>") || h.snippet.contains("<mark>"),
+                "{q}: hit {} ({}) shows no mark: {} / {}",
+                h.id,
+                h.title,
+                h.title_html,
+                h.snippet
+            );
+        }
+    }
+    let filtered = run(&SearchRequest {
+        filters: vec![
+            parse_filter("municipality=熊本市").unwrap(),
+            parse_filter("plan_kind=suicide-prevention").unwrap(),
+        ],
+        sort: Sort::Department,
+        ..req("DV")
+    });
+    for h in &filtered.hits {
+        assert!(
+            h.title_html.contains("<mark>") || h.snippet.contains("<mark>"),
+            "DV (熊本市): {} shows no mark",
+            h.title
+        );
+    }
+}
+
+/// A match only in a year's progress text is shown from that text, named.
+#[test]
+fn a_match_in_progress_text_is_shown_with_its_field() {
+    let r = search("障がい者 就労");
+    let h = r
+        .hits
+        .iter()
+        .find(|h| h.title == "生活困窮者及びその家族等に対する相談の実施")
+        .expect("the 荒尾市 measure whose progress text names 発達障害 and 早期就労");
+    let field = h
+        .snippet_field
+        .as_deref()
+        .expect("snippet from another field");
+    assert!(field.contains("令和5年度"), "{field}");
+    assert!(h.snippet.contains("<mark>就労</mark>"), "{}", h.snippet);
+    // the content's own match is preferred: no field named then
+    let r = search("ゲートキーパー");
+    assert!(r.hits.iter().any(|h| h.snippet_field.is_none()));
+}
+
+/// A synonym's one-character parts (者, 等) are marked only inside the
+/// whole synonym, never alone.
+#[test]
+fn synonym_parts_do_not_mark_single_characters() {
+    for q in ["DV", "障がい者", "ＤＶ被害者"] {
+        for h in &search(q).hits {
+            for html in [&h.title_html, &h.snippet] {
+                for mark in html.split("<mark>").skip(1) {
+                    let marked = mark.split("</mark>").next().unwrap_or("");
+                    assert!(
+                        marked.chars().count() >= 2,
+                        "{q}: {} marks a single character: {html}",
+                        h.title
+                    );
+                }
+            }
+        }
+    }
+    let r = search("DV");
+    let h = r
+        .hits
+        .iter()
+        .find(|h| h.snippet.contains("配偶者等からの暴力"))
+        .expect("a DV hit printing 配偶者等からの暴力");
+    assert!(
+        h.snippet.contains("<mark>配偶者等からの暴力</mark>"),
+        "{}",
+        h.snippet
+    );
+    assert!(
+        !h.snippet.contains("関係機関<mark>等</mark>"),
+        "{}",
+        h.snippet
+    );
+    // 女性に対する暴力をなくす運動 matched DV in its progress text: that is
+    // what is shown, not 暴力 (a part of the synonym 配偶者暴力) in its title
+    let h = r
+        .hits
+        .iter()
+        .find(|h| h.title == "女性に対する暴力をなくす運動")
+        .expect("the 熊本市 measure whose progress text names DV");
+    assert!(!h.title_html.contains("<mark>"), "{}", h.title_html);
+    assert!(h.snippet.contains("<mark>DV</mark>"), "{}", h.snippet);
+    assert!(h.snippet_field.is_some());
+}
+
+/// Provenance names the document (its manifest description), not only the file.
+#[test]
+fn hits_name_their_document() {
+    let r = search("民生委員");
+    for h in &r.hits {
+        let doc = h.source.document.as_deref().expect("document description");
+        assert!(doc.contains("計画"), "{doc}");
+    }
+}
+
+/// `title:` with nothing after it is a syntax error, not a search for "title".
+#[test]
+fn a_field_without_a_word_is_an_error() {
+    for q in ["title:", "研修 content:", "department: 福祉"] {
+        let err = engine().search(&req(q)).err();
+        assert!(err.is_some(), "{q:?} should be rejected");
+    }
+}
+
+/// Facet values are counted in one form: `基本施策４　…` (熊谷, full width)
+/// and `基本施策4 …` (熊本) are one value, and a filter with either finds both.
+#[test]
+fn facet_values_fold_width_spacing_and_numbering() {
+    let all = search("");
+    let pillars: Vec<&str> = all.facets["pillar"]
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
+    assert!(
+        pillars.contains(&"基本施策4 生きることの促進要因への支援"),
+        "{pillars:?}"
+    );
+    for p in &pillars {
+        assert!(
+            !p.contains('\u{3000}') && !p.chars().any(|c| ('０'..='９').contains(&c)),
+            "printed width in a facet value: {p}"
+        );
+    }
+    let by = |v: &str| {
+        run(&SearchRequest {
+            filters: vec![parse_filter(&format!("pillar={v}")).unwrap()],
+            ..req("")
+        })
+    };
+    let full = by("基本施策４　生きることの促進要因への支援");
+    let half = by("基本施策4 生きることの促進要因への支援");
+    assert_eq!(ids(&full), ids(&half));
+    let cities: std::collections::BTreeSet<&str> = full
+        .hits
+        .iter()
+        .map(|h| h.plan.municipality.as_str())
+        .collect();
+    assert_eq!(cities.len(), 2, "熊本市 and 熊谷市: {cities:?}");
+    // the record keeps the printed form
+    assert!(full.hits.iter().any(|h| h.path[0].contains('４')));
+}
+
+/// The status facet is a small set of statuses read from what the documents
+/// print (grades, 取組状況, short verdicts, achievement percentages).
+#[test]
+fn status_facet_groups_free_text() {
+    let all = search("");
+    let statuses: Vec<&str> = all.facets["status"]
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
+    for s in &statuses {
+        assert!(
+            shisaku::index::values::STATUSES.contains(s),
+            "free text in the status facet: {s}"
+        );
+    }
+    for s in ["実施済", "未実施", "中止", "評価A", "評価B", "評価C"] {
+        assert!(statuses.contains(&s), "{s} missing: {statuses:?}");
+    }
+    // a filter with the printed grade still works
+    let a = run(&SearchRequest {
+        filters: vec![parse_filter("status=A").unwrap()],
+        ..req("")
+    });
+    assert_eq!(a.total, 25);
+}
+
+/// The welfare plan's implementing bodies are a facet of their own.
+#[test]
+fn implementing_bodies_are_a_facet() {
+    let all = search("");
+    let bodies: Vec<&str> = all.facets["body"]
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
+    for b in [
+        "市",
+        "市社協",
+        "民生委員",
+        "校区社協",
+        "地域団体等",
+        "地域住民",
+    ] {
+        assert!(bodies.contains(&b), "{b}: {bodies:?}");
+    }
+    let r = run(&SearchRequest {
+        filters: vec![parse_filter("body=民生委員").unwrap()],
+        ..req("")
+    });
+    assert!(r.total > 0);
+    assert!(r.hits.iter().all(|h| h.plan.id == "kumamoto-welfare"));
+}
+
+/// Sort by plan groups the plans in name order; sort by year puts the
+/// newest fiscal year first and records with no year last; sort by
+/// department keeps the records naming no department (last).
+#[test]
+fn sort_by_plan_year_and_department_keeps_every_record() {
+    let all = search("").total;
+    let every = |sort: Sort| {
+        let mut hits = Vec::new();
+        let mut offset = 0;
+        loop {
+            let r = run(&SearchRequest {
+                sort,
+                limit: 100,
+                offset,
+                ..req("")
+            });
+            if r.hits.is_empty() {
+                break;
+            }
+            offset += r.hits.len();
+            hits.extend(r.hits);
+        }
+        hits
+    };
+    let by_plan = every(Sort::Plan);
+    assert_eq!(by_plan.len(), all);
+    let names: Vec<&str> = by_plan.iter().map(|h| h.plan.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    let by_year = every(Sort::Year);
+    assert_eq!(by_year.len(), all);
+    let first = engine().measure(&by_year[0].id).unwrap();
+    assert!(
+        first.progress.iter().any(|p| p.fiscal_year == "R5"),
+        "{:?}",
+        first.progress
+    );
+    let last = engine().measure(&by_year[all - 1].id).unwrap();
+    assert!(last.progress.is_empty());
+    let by_dept = every(Sort::Department);
+    assert_eq!(by_dept.len(), all);
+    assert!(by_dept.last().unwrap().departments.is_empty());
+}

@@ -50,7 +50,9 @@ fn truncate(s: &str) -> String {
 }
 
 fn search_request(p: &Params) -> ApiResult<SearchRequest> {
-    let mut known: Vec<&str> = vec!["q", "filter", "page", "per_page", "sort", "synonyms"];
+    let mut known: Vec<&str> = vec![
+        "q", "filter", "page", "per_page", "sort", "synonyms", "format",
+    ];
     known.extend(FACETS.iter().map(|f| f.key()));
     known.extend(["kind", "dept", "fiscal_year", "evaluation"]);
     p.only(&known)?;
@@ -69,10 +71,12 @@ fn search_request(p: &Params) -> ApiResult<SearchRequest> {
         "" | "relevance" => Sort::Relevance,
         "document" => Sort::Document,
         "department" => Sort::Department,
+        "plan" => Sort::Plan,
+        "year" => Sort::Year,
         other => {
             return Err(ApiError::bad_parameter(
                 "sort",
-                format!("{other:?} is not one of relevance, document, department"),
+                format!("{other:?} is not one of relevance, document, department, plan, year"),
             ));
         }
     };
@@ -93,19 +97,53 @@ fn search_request(p: &Params) -> ApiResult<SearchRequest> {
         ("filter" = Option<Vec<String>>, Query, description = "KEY=VALUE, repeatable; or use the facet keys directly (plan, plan_kind, municipality, pillar, department, section, level, year, status)"),
         ("page" = Option<usize>, Query, description = "1-based page"),
         ("per_page" = Option<usize>, Query, description = "1–100, default 10"),
-        ("sort" = Option<String>, Query, description = "relevance | document | department"),
+        ("sort" = Option<String>, Query, description = "relevance | document | department | plan | year"),
         ("synonyms" = Option<String>, Query, description = "on | off (default on)"),
+        ("format" = Option<String>, Query, description = "json (default) | csv: every hit (page and per_page ignored, at most 10,000), UTF-8 with BOM"),
     ),
-    responses((status = 200, body = SearchResponse), (status = 400, body = super::error::ErrorBody)))]
+    responses((status = 200, body = SearchResponse, description = "JSON; text/csv when format=csv"),
+        (status = 400, body = super::error::ErrorBody)))]
 pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let params = Params::parse(raw.as_deref())?;
     let req = search_request(&params)?;
+    if csv_format(&params)? {
+        req.check()?;
+        let body = run_blocking(&state, move |e| super::export::search_csv(&e, &req)).await?;
+        return Ok(csv_response(body, "shisaku-search.csv"));
+    }
     // a cached answer is sent from here, without a trip to a worker thread
     let json = match state.engine().cached_search_json(&req) {
         Some(json) => json,
         None => run_blocking(&state, move |e| Ok(e.search_json(&req)?)).await?,
     };
     Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
+}
+
+/// `format=json` (or none) or `format=csv`.
+fn csv_format(p: &Params) -> ApiResult<bool> {
+    match p.get("format").unwrap_or("json") {
+        "" | "json" => Ok(false),
+        "csv" => Ok(true),
+        other => Err(ApiError::bad_parameter(
+            "format",
+            format!("{other:?} is not json or csv"),
+        )),
+    }
+}
+
+/// A CSV download named `file`.
+fn csv_response(body: Vec<u8>, file: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// Facet counts over the whole corpus.
@@ -176,13 +214,19 @@ pub struct SimilarRequest {
 
 /// Wording reuse: the closest existing sentences for each sentence of a draft.
 #[utoipa::path(post, path = "/api/similar", tag = "wording", request_body = SimilarRequest,
-    responses((status = 200, body = SimilarResponse), (status = 400, body = super::error::ErrorBody),
+    params(("format" = Option<String>, Query, description = "json (default) | csv: every match, UTF-8 with BOM")),
+    responses((status = 200, body = SimilarResponse, description = "JSON; text/csv when format=csv"),
+        (status = 400, body = super::error::ErrorBody),
         (status = 413, body = super::error::ErrorBody), (status = 415, body = super::error::ErrorBody)))]
 pub async fn similar(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
     body: Body,
-) -> ApiResult<Json<SimilarResponse>> {
+) -> ApiResult<Response> {
+    let params = Params::parse(raw.as_deref())?;
+    params.only(&["format"])?;
+    let csv = csv_format(&params)?;
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -207,7 +251,13 @@ pub async fn similar(
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_json", format!("body: {e}")))?;
     let limit = req.limit.unwrap_or(5);
     let res = run_blocking(&state, move |e| Ok(e.similar(&req.text, limit)?)).await?;
-    Ok(Json(res))
+    if csv {
+        return Ok(csv_response(
+            super::export::similar_csv(&res)?,
+            "shisaku-similar.csv",
+        ));
+    }
+    Ok(Json(res).into_response())
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

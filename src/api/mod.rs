@@ -8,6 +8,7 @@
 
 mod admin;
 pub mod error;
+mod export;
 mod handlers;
 mod listen;
 pub mod openapi;

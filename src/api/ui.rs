@@ -13,6 +13,8 @@ const INDEX_HTML: &str = include_str!("assets/index.html");
 const APP_JS: &str = include_str!("assets/app.js");
 const STYLE_CSS: &str = include_str!("assets/style.css");
 const WIDGET_JS: &str = include_str!("assets/widget.js");
+/// A 32 × 32 icon (PNG inside ICO): browsers ask for `/favicon.ico` on every page.
+const FAVICON: &[u8] = include_bytes!("assets/favicon.ico");
 
 fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     (
@@ -42,6 +44,19 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/assets/style.css",
             get(|| async { asset("text/css; charset=utf-8", STYLE_CSS) }),
+        )
+        .route(
+            "/favicon.ico",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "image/x-icon"),
+                        (header::CACHE_CONTROL, "max-age=86400"),
+                        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                    ],
+                    FAVICON,
+                )
+            }),
         )
         .route(
             "/widget.js",

@@ -23,6 +23,7 @@
 
 mod readonly;
 mod schema;
+pub mod values;
 mod verify;
 
 use std::path::{Path, PathBuf};

@@ -6,6 +6,7 @@ use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
+use super::values::{name_key, status_of};
 use crate::analysis;
 use crate::model::Measure;
 
@@ -22,9 +23,10 @@ pub enum Facet {
     Level,
     Year,
     Status,
+    Body,
 }
 
-pub const FACETS: [Facet; 9] = [
+pub const FACETS: [Facet; 10] = [
     Facet::Plan,
     Facet::PlanKind,
     Facet::Municipality,
@@ -34,6 +36,7 @@ pub const FACETS: [Facet; 9] = [
     Facet::Level,
     Facet::Year,
     Facet::Status,
+    Facet::Body,
 ];
 
 impl Facet {
@@ -49,6 +52,7 @@ impl Facet {
             Facet::Level => "level",
             Facet::Year => "year",
             Facet::Status => "status",
+            Facet::Body => "body",
         }
     }
 
@@ -64,6 +68,7 @@ impl Facet {
             Facet::Level => "階層",
             Facet::Year => "年度",
             Facet::Status => "評価・状況",
+            Facet::Body => "実施主体",
         }
     }
 
@@ -73,6 +78,7 @@ impl Facet {
             "dept" => "department",
             "fiscal_year" => "year",
             "evaluation" => "status",
+            "bodies" | "implementing_body" => "body",
             k => k,
         };
         FACETS.into_iter().find(|f| f.key() == key)
@@ -88,18 +94,24 @@ impl Facet {
             Facet::Plan => vec![m.plan.name.clone()],
             Facet::PlanKind => vec![m.plan.kind.as_str().to_string()],
             Facet::Municipality => vec![m.plan.municipality.clone()],
-            Facet::Pillar => m.pillar().map(String::from).into_iter().collect(),
-            Facet::Department => m.departments.clone(),
-            Facet::Section => m.sections.clone(),
+            Facet::Pillar => m.pillar().map(name_key).into_iter().collect(),
+            Facet::Department => m.departments.iter().map(|d| name_key(d)).collect(),
+            Facet::Section => m.sections.iter().map(|d| name_key(d)).collect(),
             Facet::Level => vec![m.level.as_str().to_string()],
             Facet::Year => m.progress.iter().map(|p| p.fiscal_year.clone()).collect(),
+            // each year's verdict: its evaluation's, else its achievement's
             Facet::Status => m
                 .progress
                 .iter()
-                .filter_map(|p| p.evaluation.as_deref())
-                .map(|e| e.split_whitespace().collect::<Vec<_>>().join(" "))
-                .filter(|e| !e.is_empty() && e.chars().count() <= 12)
+                .filter_map(|p| {
+                    p.evaluation
+                        .as_deref()
+                        .and_then(status_of)
+                        .or_else(|| p.achievement.as_deref().and_then(status_of))
+                })
+                .map(String::from)
                 .collect(),
+            Facet::Body => m.bodies.iter().map(|b| name_key(&b.name)).collect(),
         };
         v.retain(|s| !s.trim().is_empty());
         v.sort();

@@ -210,9 +210,10 @@ pub fn import_documents_with(
         match check_entry(base, entry, i, settings, &mut files, &mut plans)
             .and_then(|path| import_one(&path, entry, &settings.limits))
         {
-            Ok((measures, mut ledger)) => {
-                for m in &measures {
+            Ok((mut measures, mut ledger)) => {
+                for m in &mut measures {
                     *report.records.entry(m.level).or_default() += 1;
+                    m.document = entry.description.clone();
                 }
                 report.notes = ledger.take_notes();
                 let (warnings, unused) = ledger.finish();

@@ -51,6 +51,9 @@ pub struct Side {
     pub departments: Vec<String>,
     pub file: String,
     pub line: usize,
+    /// The document's description in the manifest, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
 }
 
 /// One cross-plan pair of measures at or above the threshold.
@@ -61,7 +64,7 @@ pub struct Pair {
     pub b: Side,
     pub score: f32,
     pub shared_terms: Vec<String>,
-    /// Number of the pair's cluster (0-based, as in [`Cluster::number`]).
+    /// Number of the pair's cluster (1-based, as in [`Cluster::number`]).
     pub cluster: usize,
 }
 
@@ -69,7 +72,8 @@ pub struct Pair {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
-    /// 0-based; clusters are numbered in document order of their first measure.
+    /// 1-based (as the CSV and the web UI print it); clusters are numbered in
+    /// document order of their first measure.
     pub number: usize,
     /// Number of measures in the cluster.
     pub size: usize,
@@ -410,6 +414,7 @@ impl ReportView<'_> {
             departments: m.departments.clone(),
             file: m.source.file.clone(),
             line: m.source.line,
+            document: m.document.clone(),
         }
     }
 
@@ -428,7 +433,7 @@ impl ReportView<'_> {
             b: self.side(p.b),
             score: p.score,
             shared_terms: self.shared_terms(p),
-            cluster: p.cluster as usize,
+            cluster: p.cluster as usize + 1,
         }
     }
 
@@ -439,7 +444,7 @@ impl ReportView<'_> {
             .members
             .map_or(c.members.len(), |m| m.min(c.members.len()))];
         Cluster {
-            number,
+            number: number + 1,
             size: c.members.len(),
             pairs: c.pairs,
             measures: listed
@@ -481,7 +486,7 @@ impl ReportView<'_> {
             row.clear();
             let fields = [
                 format!("{score:.3}"),
-                (cluster + 1).to_string(),
+                cluster.to_string(),
                 a.id,
                 a.title,
                 a.plan,
@@ -650,7 +655,7 @@ mod tests {
             .collect();
         assert_eq!(
             pairs,
-            vec![("a", "c", 0.9, 0), ("b", "d", 0.5, 1), ("d", "e", 0.4, 1)]
+            vec![("a", "c", 0.9, 1), ("b", "d", 0.5, 2), ("d", "e", 0.4, 2)]
         );
         assert_eq!(r.pairs[0].shared_terms, vec!["相談", "窓口"]);
         assert_eq!((r.total_pairs, r.total_clusters), (3, 2));
@@ -681,7 +686,8 @@ mod tests {
         assert_eq!((r.total_pairs, r.pairs_offset, r.pairs.len()), (3, 1, 1));
         assert_eq!(r.pairs[0].a.id, "b");
         assert_eq!((r.clusters_offset, r.clusters.len()), (1, 1));
-        assert_eq!(r.clusters[0].number, 1);
+        // the second cluster: numbers are 1-based
+        assert_eq!(r.clusters[0].number, 2);
         assert_eq!(r.clusters[0].measures, vec!["b", "d"]);
         assert_eq!(r.clusters[0].size, 3);
         let far = ReportWindow {

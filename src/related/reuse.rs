@@ -6,7 +6,10 @@
 //! folding, punctuation dropped): candidates come from an inverted index of
 //! character bigrams (very common bigrams skipped), scored by the Sørensen–Dice
 //! coefficient of the bigram sets, and the shared spans are the common
-//! substrings of four or more characters (longest first, difflib style).
+//! substrings of four or more characters (longest first, difflib style),
+//! aligned to whole words (a span never starts or ends inside a word, nor on
+//! a particle) and merged where only punctuation separates them; a sentence
+//! that shares no such span has its shared words marked instead.
 
 use std::collections::{HashMap, HashSet};
 
@@ -52,6 +55,9 @@ pub struct Match {
     pub shared_spans: Vec<String>,
     pub file: String,
     pub line: usize,
+    /// The document's description in the manifest, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -209,6 +215,7 @@ impl SentenceIndex {
                     shared_spans: spans,
                     file: m.source.file.clone(),
                     line: m.source.line,
+                    document: m.document.clone(),
                 });
                 if matches.len() >= limit {
                     break;
@@ -221,8 +228,96 @@ impl SentenceIndex {
 }
 
 /// Marks in `text` the substrings (≥ [`MIN_SPAN`] normalized characters) it
-/// shares with `other`; returns the HTML and the shared spans as printed in `text`.
+/// shares with `other`, on word boundaries; returns the HTML and the shared
+/// spans as printed in `text`.
 pub fn mark_shared(text: &str, other: &str) -> (String, Vec<String>) {
+    let analyzer = Analyzer::shared();
+    let tokens = analyzer.analyze(text);
+    let mut ranges = word_aligned(text, &tokens, shared_ranges(text, other));
+    if ranges.is_empty() {
+        // no long common run: the content words both sentences use
+        let theirs: HashSet<String> = analyzer
+            .analyze(other)
+            .into_iter()
+            .filter(|t| !t.stop)
+            .map(|t| t.term)
+            .collect();
+        ranges = tokens
+            .iter()
+            .filter(|t| !t.stop && t.normalized.chars().count() >= 2 && theirs.contains(&t.term))
+            .map(|t| (t.start, t.end))
+            .collect();
+    }
+    let ranges = merge_ranges(text, ranges);
+    let mut html = String::new();
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for (s, e) in ranges {
+        html.push_str(&escape_html(&text[at..s]));
+        html.push_str("<mark>");
+        html.push_str(&escape_html(&text[s..e]));
+        html.push_str("</mark>");
+        spans.push(text[s..e].to_string());
+        at = e;
+    }
+    html.push_str(&escape_html(&text[at..]));
+    (html, spans)
+}
+
+/// Shrinks each range of `text` to the whole words inside it, with no
+/// function word (particle, auxiliary, symbol) at its start and no particle
+/// or symbol at its end (an inflection ending such as ます stays with its
+/// verb); drops ranges left with no word.
+fn word_aligned(
+    text: &str,
+    tokens: &[crate::analysis::AnalyzedToken],
+    ranges: Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
+    let lead = |t: &crate::analysis::AnalyzedToken| t.stop;
+    let tail = |t: &crate::analysis::AnalyzedToken| {
+        t.pos.starts_with("助詞") || t.pos.starts_with("記号") || t.pos.starts_with("動詞,非自立")
+    };
+    ranges
+        .into_iter()
+        .filter_map(|(s, e)| {
+            let inside: Vec<_> = tokens
+                .iter()
+                .filter(|t| t.start >= s && t.end <= e && t.start < t.end)
+                .collect();
+            let first = inside.iter().position(|t| !lead(t))?;
+            let last = inside.iter().rposition(|t| !tail(t))?;
+            if last < first {
+                return None;
+            }
+            let (s, e) = (inside[first].start, inside[last].end);
+            (text.is_char_boundary(s) && text.is_char_boundary(e) && s < e).then_some((s, e))
+        })
+        .collect()
+}
+
+/// Sorts ranges and merges those that overlap or stand apart by nothing but
+/// spaces and punctuation.
+fn merge_ranges(text: &str, mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in ranges {
+        match out.last_mut() {
+            Some(last)
+                if s <= last.1
+                    || text[last.1..s]
+                        .chars()
+                        .all(|c| c.is_whitespace() || !c.is_alphanumeric()) =>
+            {
+                last.1 = last.1.max(e)
+            }
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// Byte ranges of `text` in the common substrings it shares with `other`.
+fn shared_ranges(text: &str, other: &str) -> Vec<(usize, usize)> {
     let analyzer = Analyzer::shared();
     let norm = analyzer.normalize(text);
     let a: Vec<(usize, char)> = norm.text.char_indices().collect();
@@ -240,22 +335,7 @@ pub fn mark_shared(text: &str, other: &str) -> (String, Vec<String>) {
         })
         .collect();
     ranges.dedup();
-    let mut html = String::new();
-    let mut spans = Vec::new();
-    let mut at = 0;
-    for (s, e) in ranges {
-        if s < at || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
-            continue;
-        }
-        html.push_str(&escape_html(&text[at..s]));
-        html.push_str("<mark>");
-        html.push_str(&escape_html(&text[s..e]));
-        html.push_str("</mark>");
-        spans.push(text[s..e].to_string());
-        at = e;
-    }
-    html.push_str(&escape_html(&text[at..]));
-    (html, spans)
+    ranges
 }
 
 /// Longest common substring of a[alo..ahi] and b[blo..bhi], then recursively
@@ -313,11 +393,32 @@ mod tests {
     fn shared_spans_are_marked_on_the_original_text() {
         let (html, spans) =
             mark_shared("ＤＶ被害者への支援を行う<b>", "DV被害者への支援を実施する");
-        assert_eq!(spans, vec!["ＤＶ被害者への支援を"]);
+        assert_eq!(spans, vec!["ＤＶ被害者への支援"]);
         assert!(
-            html.starts_with("<mark>ＤＶ被害者への支援を</mark>"),
+            html.starts_with("<mark>ＤＶ被害者への支援</mark>"),
             "{html}"
         );
-        assert!(html.ends_with("行う&lt;b&gt;"));
+        assert!(html.ends_with("を行う&lt;b&gt;"));
+    }
+
+    #[test]
+    fn marks_are_whole_words() {
+        // the common run 推進してい ends inside いく: the mark stops at 推進し
+        let (html, _) = mark_shared(
+            "地域の見守り活動を推進していく。",
+            "見守り活動を推進していきます",
+        );
+        assert!(html.contains("<mark>見守り活動を推進し</mark>"), "{html}");
+        // spans apart by punctuation only are one mark
+        let (html, spans) =
+            mark_shared("相談窓口、支援機関の周知", "相談窓口・支援機関の周知を図る");
+        assert_eq!(spans.len(), 1, "{html}");
+    }
+
+    #[test]
+    fn shared_words_are_marked_when_no_long_run_is_shared() {
+        let (html, spans) = mark_shared("自殺予防の啓発を行う", "啓発による自殺の予防");
+        assert!(!spans.is_empty(), "{html}");
+        assert!(html.contains("<mark>啓発</mark>"), "{html}");
     }
 }

@@ -19,10 +19,24 @@ pub struct RawHit {
     pub score: Score,
     pub address: DocAddress,
     pub order: u64,
+    /// The document's place in the requested [`SortKey`]'s order (0 when no
+    /// key is asked for).
+    pub key: u32,
+}
+
+/// What [`RawHit::key`] holds, for the sorts other than by score or order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    None,
     /// Where the document's `dept_key` (its first listed department) falls in
-    /// name order among the index's keys, plus one; 0 when not asked for or the
-    /// index has no such column (only filled to sort by department).
-    pub dept: u32,
+    /// name order among the index's keys, plus one; 0 when the index has no
+    /// such column. Documents without a department sort last.
+    Department,
+    /// The plan's place in name order.
+    Plan,
+    /// Newest fiscal year first: `u32::MAX` minus the document's latest
+    /// year number; documents without a year last.
+    Year,
 }
 
 #[derive(Debug, Default)]
@@ -253,14 +267,50 @@ pub struct FacetedCollector<'c> {
     filtered: u16,
     /// Per facet: None = no filter; Some(ok) = whether each value id satisfies it.
     allowed: Arc<[Option<Box<[bool]>>]>,
-    /// Resolve each hit's department (only needed to sort by department).
-    with_dept: bool,
+    /// What each hit's sort key is.
+    key: KeyOf,
     columns: &'c ColumnCache,
+}
+
+/// How a segment collector finds a hit's [`RawHit::key`].
+#[derive(Clone)]
+enum KeyOf {
+    None,
+    Department,
+    /// The value id of this facet (index in [`FACETS`]).
+    FacetId(u32),
+    /// The largest of `ranks[id]` over the values of this facet, subtracted
+    /// from `u32::MAX`.
+    NewestOf(u32, Arc<[u32]>),
+}
+
+impl KeyOf {
+    fn of(&self, row: &[u32], dept: u32) -> u32 {
+        match self {
+            KeyOf::None => 0,
+            KeyOf::Department => dept,
+            KeyOf::FacetId(f) => row
+                .iter()
+                .map(|&e| split(e))
+                .find(|&(g, _)| g == *f as usize)
+                .map_or(u32::MAX, |(_, id)| id as u32),
+            KeyOf::NewestOf(f, ranks) => {
+                u32::MAX
+                    - row
+                        .iter()
+                        .map(|&e| split(e))
+                        .filter(|&(g, _)| g == *f as usize)
+                        .filter_map(|(_, id)| ranks.get(id).copied())
+                        .max()
+                        .unwrap_or(0)
+            }
+        }
+    }
 }
 
 impl<'c> FacetedCollector<'c> {
     /// Several values in one facet are OR; different facets are AND.
-    pub fn new(filters: &[(Facet, String)], with_dept: bool, columns: &'c ColumnCache) -> Self {
+    pub fn new(filters: &[(Facet, String)], key: SortKey, columns: &'c ColumnCache) -> Self {
         let mut filtered = 0u16;
         let mut allowed: Vec<Option<Box<[bool]>>> = vec![None; FACETS.len()];
         for (f, v) in filters {
@@ -277,10 +327,34 @@ impl<'c> FacetedCollector<'c> {
                 ok[id] = true;
             }
         }
+        let place = |f: Facet| FACETS.iter().position(|x| *x == f).unwrap_or(0) as u32;
+        let key = match key {
+            SortKey::None => KeyOf::None,
+            SortKey::Department => KeyOf::Department,
+            SortKey::Plan => KeyOf::FacetId(place(Facet::Plan)),
+            SortKey::Year => {
+                let f = place(Facet::Year);
+                // R2 → 2: fiscal years by number, not by name (R10 after R9)
+                let ranks = columns
+                    .values
+                    .get(f as usize)
+                    .map(|vs| {
+                        vs.iter()
+                            .map(|v| {
+                                v.trim_start_matches(|c: char| !c.is_ascii_digit())
+                                    .parse::<u32>()
+                                    .map_or(1, |n| n.saturating_add(1))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                KeyOf::NewestOf(f, ranks)
+            }
+        };
         FacetedCollector {
             filtered,
             allowed: allowed.into(),
-            with_dept,
+            key,
             columns,
         }
     }
@@ -293,7 +367,7 @@ pub struct FacetedSegment {
     allowed: Arc<[Option<Box<[bool]>>]>,
     /// Per facet: hits per value id.
     counts: Vec<Vec<u32>>,
-    with_dept: bool,
+    key: KeyOf,
     hits: Vec<RawHit>,
 }
 
@@ -323,7 +397,7 @@ impl Collector for FacetedCollector<'_> {
                 .iter()
                 .map(|v| vec![0; v.len()])
                 .collect(),
-            with_dept: self.with_dept,
+            key: self.key.clone(),
             hits: Vec::new(),
         })
     }
@@ -404,11 +478,7 @@ impl SegmentCollector for FacetedSegment {
                     score,
                     address: DocAddress::new(self.segment, doc),
                     order: columns.order.get(d).copied().unwrap_or(u64::MAX),
-                    dept: if self.with_dept {
-                        columns.dept.get(d).copied().unwrap_or(0)
-                    } else {
-                        0
-                    },
+                    key: self.key.of(row, columns.dept.get(d).copied().unwrap_or(0)),
                 });
             }
             // passes every filter but this facet's own: counts for this facet only

@@ -46,6 +46,48 @@ pub struct Highlight {
     pub substrings: BTreeSet<String>,
     /// Katakana readings of kana-only words.
     pub readings: BTreeSet<String>,
+    /// Term sequences marked only where they stand together (a word of
+    /// several terms, a synonym phrase): their one-character parts (者, 等)
+    /// alone would mark fragments of unrelated words.
+    pub phrases: BTreeSet<Vec<String>>,
+}
+
+impl Highlight {
+    /// Marks the terms of `seq`, a word of the query: the whole sequence
+    /// where it stands together, and its parts of two or more characters
+    /// anywhere (each is searched on its own); a word of one term is marked
+    /// whatever its length.
+    pub fn add_sequence(&mut self, seq: &[(usize, String)]) {
+        self.add(seq, true);
+    }
+
+    /// Marks a synonym phrase where it stands whole: it is searched as a
+    /// phrase, so its parts alone (暴力 of 配偶者暴力) are not why a record matched.
+    pub fn add_phrase(&mut self, seq: &[(usize, String)]) {
+        self.add(seq, false);
+    }
+
+    fn add(&mut self, seq: &[(usize, String)], parts: bool) {
+        match seq {
+            [] => {}
+            [(_, t)] => {
+                self.terms.insert(t.clone());
+            }
+            _ => {
+                self.phrases
+                    .insert(seq.iter().map(|(_, t)| t.clone()).collect());
+                if !parts {
+                    return;
+                }
+                self.terms.extend(
+                    seq.iter()
+                        .map(|(_, t)| t)
+                        .filter(|t| t.chars().count() >= 2)
+                        .cloned(),
+                );
+            }
+        }
+    }
 }
 
 /// A synonym expansion applied to the query, shown to users.
@@ -272,7 +314,7 @@ fn atom_query(
                     {
                         options.extend(in_fields(&wf, &alt, SYNONYM));
                         note_expansion(expansions, t, &alt);
-                        highlight.terms.extend(alt.into_iter().map(|(_, t)| t));
+                        highlight.add_phrase(&alt);
                     }
                 }
                 per_term.push(any_of(options));
@@ -302,12 +344,12 @@ fn atom_query(
                 for alt in analyzer.synonyms().alternative_phrases(&terms) {
                     ways.extend(in_fields(&wf, &alt, SYNONYM));
                     note_expansion(expansions, &atom.text, &alt);
-                    highlight.terms.extend(alt.into_iter().map(|(_, t)| t));
+                    highlight.add_phrase(&alt);
                 }
             }
         }
         if !negated {
-            highlight.terms.extend(terms.iter().cloned());
+            highlight.add_sequence(&seq);
         }
     }
     if kana_only {

@@ -61,8 +61,13 @@ pub enum Sort {
     Relevance,
     /// As the measures stand in the documents.
     Document,
-    /// By (first) department, then document order.
+    /// By (first) department, then document order; records naming no
+    /// department last.
     Department,
+    /// By plan name, then document order.
+    Plan,
+    /// Newest fiscal year first, then document order; records with no year last.
+    Year,
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +160,14 @@ pub fn filter_value(facet: Facet, v: &str) -> Result<(Facet, String), SearchErro
                 "year: {v:?} is not a fiscal year (R2, 令和2年度 or 2020)"
             ))
         })?,
+        // facets hold names in one form: a value as printed finds them too
+        Facet::Pillar | Facet::Department | Facet::Section | Facet::Body => {
+            crate::index::values::name_key(v)
+        }
+        // a printed verdict (A, ア 実施済, 100%) finds its status
+        Facet::Status => crate::index::values::status_of(v)
+            .map(String::from)
+            .unwrap_or_else(|| v.to_string()),
         _ => v.to_string(),
     };
     Ok((facet, v))
@@ -180,8 +193,60 @@ pub struct Hit {
     pub page: Option<String>,
     pub source: HitSource,
     pub score: f32,
-    /// About 150 characters of the content, HTML-escaped, matches in `<mark>`.
+    /// About 150 characters of the text that matched, HTML-escaped, matches
+    /// in `<mark>`: the content, or (when the match is elsewhere) the first
+    /// other searched text with a match.
     pub snippet: String,
+    /// What the snippet is from when it is not the content, in Japanese
+    /// (`進捗（令和2年度）`, `担当部署`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet_field: Option<String>,
+}
+
+/// `R2` → `令和2年度`, `R1` → `令和元年度`; anything else as it is.
+pub fn year_label_ja(label: &str) -> String {
+    match label.strip_prefix('R').and_then(|n| n.parse::<u32>().ok()) {
+        Some(1) => "令和元年度".to_string(),
+        Some(n) => format!("令和{n}年度"),
+        None => label.to_string(),
+    }
+}
+
+/// The searched texts of a measure besides its title and content, in the
+/// order a snippet is looked for in them, each with its Japanese label.
+fn other_texts(m: &Measure) -> Vec<(String, &str)> {
+    let mut out: Vec<(String, &str)> = Vec::new();
+    for p in &m.progress {
+        let year = year_label_ja(&p.fiscal_year);
+        for (name, text) in [
+            ("進捗", &p.status),
+            ("評価", &p.evaluation),
+            ("今後の計画", &p.next_plan),
+            ("課題", &p.issues),
+        ] {
+            if let Some(t) = text.as_deref().filter(|t| !t.trim().is_empty()) {
+                let label = if year.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{name}（{year}）")
+                };
+                out.push((label, t));
+            }
+        }
+    }
+    for i in &m.indicators {
+        out.push(("成果指標".to_string(), i.name.as_str()));
+    }
+    for d in &m.departments {
+        out.push(("担当部署".to_string(), d.as_str()));
+    }
+    for d in &m.sections {
+        out.push(("担当課".to_string(), d.as_str()));
+    }
+    for p in &m.path {
+        out.push(("体系".to_string(), p.as_str()));
+    }
+    out
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -198,6 +263,20 @@ pub struct HitPlan {
 pub struct HitSource {
     pub file: String,
     pub line: usize,
+    /// The document's description in the manifest, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+}
+
+impl HitSource {
+    /// `document、678行目` (the file name where the document has no description).
+    pub fn label(&self) -> String {
+        format!(
+            "{}、{}行目",
+            self.document.as_deref().unwrap_or(&self.file),
+            self.line
+        )
+    }
 }
 
 /// A facet value with its count.
@@ -270,8 +349,13 @@ pub fn search_with<'r>(
     let compiled =
         compile::compile(&parsed, &ix.fields, req.synonyms).map_err(SearchError::Syntax)?;
     let searcher = ix.reader.searcher();
-    let collector =
-        collect::FacetedCollector::new(&req.filters, req.sort == Sort::Department, &ix.columns);
+    let key = match req.sort {
+        Sort::Relevance | Sort::Document => collect::SortKey::None,
+        Sort::Department => collect::SortKey::Department,
+        Sort::Plan => collect::SortKey::Plan,
+        Sort::Year => collect::SortKey::Year,
+    };
+    let collector = collect::FacetedCollector::new(&req.filters, key, &ix.columns);
     let mut fruit = searcher.search(&*compiled.query, &collector)?;
 
     let hits = &mut fruit.hits;
@@ -284,7 +368,9 @@ pub fn search_with<'r>(
         match req.sort {
             Sort::Relevance => b.score.total_cmp(&a.score).then(a.order.cmp(&b.order)),
             Sort::Document => a.order.cmp(&b.order),
-            Sort::Department => a.dept.cmp(&b.dept).then(a.order.cmp(&b.order)),
+            Sort::Department | Sort::Plan | Sort::Year => {
+                a.key.cmp(&b.key).then(a.order.cmp(&b.order))
+            }
         }
         .then(a.address.cmp(&b.address))
     };
@@ -307,8 +393,27 @@ pub fn search_with<'r>(
         };
         let key = (h.address.segment_ord, h.address.doc_id);
         let tokens = ix.hit_tokens.get_or_analyze(key, &m.title, text);
+        let hl = &compiled.highlight;
+        // the content's snippet, or the first other text that matched
+        let (snippet, snippet_field) = match snippet::matching_snippet_in(text, &tokens.text, hl) {
+            Some(s) => (s, None),
+            None => {
+                let others = other_texts(&m);
+                let texts: Vec<&str> = others.iter().map(|(_, t)| *t).collect();
+                tokens
+                    .others(&texts)
+                    .iter()
+                    .zip(&others)
+                    .find_map(|(tokens, (label, t))| {
+                        snippet::matching_snippet_in(t, tokens, hl)
+                            .map(|s| (s, Some(label.clone())))
+                    })
+                    .unwrap_or_else(|| (snippet::snippet_in(text, &tokens.text, hl), None))
+            }
+        };
         out.push(Hit {
-            snippet: snippet::snippet_in(text, &tokens.text, &compiled.highlight),
+            snippet,
+            snippet_field,
             title_html: snippet::mark_all_in(&m.title, &tokens.title, &compiled.highlight),
             id: m.id.clone(),
             title: m.title.clone(),
@@ -327,6 +432,7 @@ pub fn search_with<'r>(
             source: HitSource {
                 file: m.source.file.clone(),
                 line: m.source.line,
+                document: m.document.clone(),
             },
             score: h.score,
         });
@@ -424,16 +530,19 @@ pub fn render_text(res: &SearchResponse) -> String {
             h.id,
             h.score
         );
-        let _ = writeln!(
-            s,
-            "   {} ／ {} ／ {}  出典: {}:{}",
-            h.plan.name,
-            h.level.label_ja(),
-            h.departments.join("・"),
-            h.source.file,
-            h.source.line
-        );
-        let _ = writeln!(s, "   {}", plain(&h.snippet));
+        let mut meta = vec![h.plan.name.clone(), h.level.label_ja().to_string()];
+        if !h.departments.is_empty() {
+            meta.push(h.departments.join("・"));
+        }
+        let _ = writeln!(s, "   {}  出典: {}", meta.join(" ／ "), h.source.label());
+        match &h.snippet_field {
+            Some(field) => {
+                let _ = writeln!(s, "   {field}: {}", plain(&h.snippet));
+            }
+            None => {
+                let _ = writeln!(s, "   {}", plain(&h.snippet));
+            }
+        }
     }
     for (k, counts) in &res.facets {
         if counts.is_empty() {

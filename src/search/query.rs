@@ -102,7 +102,14 @@ pub fn parse(input: &str) -> Result<ParsedQuery, String> {
                 .nfkc()
                 .collect::<String>()
                 .to_lowercase();
-            if !name.is_empty() && colon + 1 < chars.len() && !chars[colon + 1].is_whitespace() {
+            let value_follows = colon + 1 < chars.len() && !chars[colon + 1].is_whitespace();
+            if !value_follows && Scope::parse(&name).is_some() {
+                return Err(format!(
+                    "\"{name}:\" at character {} needs a word after it",
+                    i + 1
+                ));
+            }
+            if !name.is_empty() && value_follows {
                 if let Some(s) = Scope::parse(&name) {
                     scope = s;
                     i = colon + 1;

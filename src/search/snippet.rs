@@ -68,7 +68,7 @@ impl MarkTokens {
 
     /// The analysis of `text` if `h` has anything tokens can match.
     fn needed(text: &str, h: &Highlight) -> MarkTokens {
-        if h.terms.is_empty() && h.readings.is_empty() {
+        if !token_marks(h) {
             MarkTokens::default()
         } else {
             MarkTokens::of(text)
@@ -76,11 +76,27 @@ impl MarkTokens {
     }
 }
 
-/// The analyzed title and snippet text of a hit.
+/// Whether `h` has anything tokens can match (else only substrings).
+fn token_marks(h: &Highlight) -> bool {
+    !(h.terms.is_empty() && h.readings.is_empty() && h.phrases.is_empty())
+}
+
+/// The analyzed title and snippet text of a hit, and (analyzed when the text
+/// has no match) its other searched texts.
 #[derive(Debug)]
 pub struct HitTokens {
     pub title: MarkTokens,
     pub text: MarkTokens,
+    others: OnceLock<Vec<MarkTokens>>,
+}
+
+impl HitTokens {
+    /// The analysis of the hit's other texts, `texts` on first use (the same
+    /// texts, in the same order, on every call for one hit).
+    pub fn others(&self, texts: &[&str]) -> &[MarkTokens] {
+        self.others
+            .get_or_init(|| texts.iter().map(|t| MarkTokens::of(t)).collect())
+    }
 }
 
 /// Analyzed hit texts of one open index, least recently used dropped first.
@@ -114,6 +130,7 @@ impl TokenCache {
         let tokens = Arc::new(HitTokens {
             title: MarkTokens::of(title),
             text: MarkTokens::of(text),
+            others: OnceLock::new(),
         });
         lock().put(key, tokens.clone());
         tokens
@@ -128,7 +145,15 @@ pub fn match_ranges(text: &str, h: &Highlight) -> Vec<(usize, usize)> {
 /// [`match_ranges`] with `text` already analyzed.
 fn match_ranges_in(text: &str, tokens: &MarkTokens, h: &Highlight) -> Vec<(usize, usize)> {
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    if !h.terms.is_empty() || !h.readings.is_empty() {
+    if token_marks(h) {
+        for phrase in h.phrases.iter().filter(|p| !p.is_empty()) {
+            let n = phrase.len();
+            for run in tokens.tokens.windows(n) {
+                if run.iter().zip(phrase).all(|(t, p)| *t.term == **p) {
+                    spans.push((run[0].start as usize, run[n - 1].end as usize));
+                }
+            }
+        }
         for t in &tokens.tokens {
             let hit = h.terms.contains(&*t.term)
                 || t.parts.iter().any(|p| h.terms.contains(&**p))
@@ -221,7 +246,16 @@ pub fn snippet(text: &str, h: &Highlight) -> String {
 /// [`snippet`] with `text` already analyzed (`tokens` are of `text` itself,
 /// untrimmed, so that their byte ranges hold).
 pub fn snippet_in(text: &str, tokens: &MarkTokens, h: &Highlight) -> String {
+    snippet_of(text, match_ranges_in(text, tokens, h))
+}
+
+/// A snippet of `text` if anything in it matches `h`.
+pub fn matching_snippet_in(text: &str, tokens: &MarkTokens, h: &Highlight) -> Option<String> {
     let ranges = match_ranges_in(text, tokens, h);
+    (!ranges.is_empty()).then(|| snippet_of(text, ranges))
+}
+
+fn snippet_of(text: &str, ranges: Vec<(usize, usize)>) -> String {
     // the trimmed text, with the ranges moved onto it
     let lead = text.len() - text.trim_start().len();
     let trimmed = text.trim();

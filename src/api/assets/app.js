@@ -23,6 +23,7 @@
     ['level', '階層'],
     ['year', '年度'],
     ['status', '評価・状況'],
+    ['body', '実施主体'],
   ];
   const FACET_KEYS = FACETS.map(([k]) => k);
   /** Plan kind → Japanese label: the built-in kinds; labels the API sends (kinds a manifest names) are added by kindLabel(). */
@@ -32,10 +33,53 @@
     'regional-welfare': '地域福祉',
   };
   const LEVELS = { measure: '施策', initiative: '取組', project: '事業', direction: '方向性' };
-  const SORTS = [['relevance', '関連度'], ['document', '文書順'], ['department', '担当部署順']];
+  const SORTS = [
+    ['relevance', '関連度'],
+    ['document', '文書順'],
+    ['department', '担当部署順'],
+    ['plan', '計画順'],
+    ['year', '年度の新しい順'],
+  ];
+  /** Shown where a record names no department (the welfare plan names implementing bodies instead). */
+  const NOT_STATED = '記載なし';
   const PER_PAGE = [10, 20, 50];
   const FLAGS = { new: '新規', 'columns-ambiguous': '列の対応が不確か' };
   const FIELDS = { title: '施策名', content: '内容', progress: '進捗' };
+  /**
+   * What each error code of the API (src/api/error.rs, CODES) means, in
+   * Japanese; the API's own message is English and stays in the tooltip.
+   */
+  const ERROR_MESSAGES = {
+    bad_parameter: '指定の値が正しくありません。',
+    bad_query: '検索語の書き方に誤りがあります。引用符（"）の対応や、title: などの後に語があるかを確かめてください。',
+    bad_filter: '絞り込みの指定が正しくありません。',
+    bad_json: '送信した内容を読み取れませんでした。',
+    body_too_large: '文章が長すぎます。短くして再度お試しください。',
+    busy: 'ただいま処理が混み合っています。しばらくしてから再度お試しください。',
+    internal: 'サーバーで問題が発生しました。時間をおいて再度お試しください。',
+    method_not_allowed: 'この操作はできません。',
+    not_found: '指定の施策またはページが見つかりません。',
+    not_ready: '索引の準備中です。しばらくしてから再度お試しください。',
+    query_too_long: '検索語が長すぎます。',
+    timeout: '処理に時間がかかりすぎたため中断しました。条件を絞って再度お試しください。',
+    unauthorized: '権限がありません。',
+    unsupported_media_type: '送信形式が正しくありません。',
+  };
+  /** Request parameters named in bad_parameter errors, in Japanese. */
+  const PARAMETERS = {
+    q: '検索語',
+    page: 'ページ',
+    per_page: '表示件数',
+    sort: '並び順',
+    synonyms: '同義語展開',
+    threshold: 'しきい値',
+    limit: '件数',
+    offset: '開始位置',
+    format: '形式',
+    id: '施策ID',
+    all_plans: '同じ計画を含める',
+    text: '文章',
+  };
   /** Facet values shown before 「さらに表示」. */
   const FACET_SHOWN = 8;
 
@@ -123,17 +167,49 @@
       body = null;
     }
     if (!res.ok) {
-      const msg = body && body.message ? body.message : `HTTP ${res.status}`;
-      const err = new Error(msg);
-      err.code = body && body.code;
+      const code = body && body.code;
+      const err = new Error(errorText(code, body && body.parameter, res.status));
+      err.code = code;
+      err.detail = body && body.message ? body.message : `HTTP ${res.status}`;
       throw err;
     }
     if (body === null) throw new Error('応答を読み取れませんでした');
     return body;
   }
 
+  /** The Japanese text of an API error code (and the parameter at fault). */
+  function errorText(code, parameter, status) {
+    const text = ERROR_MESSAGES[code] || `サーバーがエラーを返しました（${status}）。`;
+    if (code === 'bad_parameter' && parameter) {
+      return `「${PARAMETERS[parameter] || parameter}」の${text.replace(/^指定の/, '')}`;
+    }
+    return text;
+  }
+
   function errorBox(prefix, err) {
-    return el('p', { class: 'error', role: 'alert' }, `${prefix}: ${err.message}`);
+    return el('p', { class: 'error', role: 'alert', title: err.detail || null }, `${prefix}: ${err.message}`);
+  }
+
+  /** A hit's snippet, led by the field it is from when that is not the content. */
+  function snippetLine(h) {
+    const p = serverHtml('p', h.snippet, 'snippet');
+    if (h.snippet_field) p.prepend(el('span', { class: 'snippet-field' }, `${h.snippet_field}: `));
+    return p;
+  }
+
+  /** A plan page as printed (P.45, 45, ｐ４５) → 「p. 45」; anything else as it is. */
+  function pageLabel(page) {
+    if (page === null || page === undefined || page === '') return '';
+    const s = String(page).normalize('NFKC').trim();
+    const m = /^(?:p\.?\s*|P\.?\s*)?(\d+(?:\s*[-〜～~]\s*\d+)?)(?:\s*(?:ページ|頁))?$/.exec(s);
+    return m ? `p. ${m[1].replace(/\s+/g, '')}` : s;
+  }
+
+  /** 「出典: document、678行目（p. 45）」: the document by its name, the file in the tooltip. */
+  function sourceLine(src, page) {
+    const name = src.document || src.file;
+    return el('p', { class: 'source', title: `${src.file}:${src.line}` },
+      `出典: ${name}${src.sheet ? `「${src.sheet}」シート` : ''}、${src.line}行目`, page ? `（${pageLabel(page)}）` : '');
   }
 
   function measureHref(id) {
@@ -248,7 +324,8 @@
             ui.facets)),
         el('section', { class: 'results', 'aria-labelledby': 'results-h' },
           el('h2', { id: 'results-h', class: 'visually-hidden' }, '検索結果'),
-          ui.status, ui.expansions, ui.selected, ui.error, ui.results, ui.pager)),
+          el('div', { class: 'result-bar' }, ui.status, ui.csv),
+          ui.expansions, ui.selected, ui.error, ui.results, ui.pager)),
     );
 
     let state = readSearchState();
@@ -308,7 +385,22 @@
       }
       for (const c of (res.facets || {}).plan_kind || []) kindLabel(c.value, c.label);
       renderSelected();
-      fill(ui.results, res.hits.map(hitItem));
+      // sorted by department or plan: each group starts with its name
+      const groupOf = (h) => (state.sort === 'department'
+        ? (h.departments[0] || `担当部署の${NOT_STATED}`)
+        : state.sort === 'plan' ? h.plan.name : null);
+      fill(ui.results, res.hits.map((h, i) => {
+        const item = hitItem(h);
+        const g = groupOf(h);
+        if (g !== null && (i === 0 || groupOf(res.hits[i - 1]) !== g)) {
+          item.prepend(el('p', { class: 'group-label' }, g));
+        }
+        return item;
+      }));
+      const csvParams = searchParams({ ...state, page: 1, per_page: 10 });
+      csvParams.set('format', 'csv');
+      ui.csv.setAttribute('href', `/api/search?${csvParams}`);
+      ui.csv.hidden = !res.total;
       renderFacets(res.facets || {});
       renderPager(res.total);
     }
@@ -318,11 +410,10 @@
         el('h3', { class: 'hit-title' }, linkWithHtml(measureHref(h.id), h.title_html)),
         el('p', { class: 'hit-meta' },
           planBadge(h.plan.name, h.plan.kind, h.plan.kind_label), ' ', levelBadge(h.level),
-          h.departments.length ? el('span', { class: 'depts' }, `担当: ${h.departments.join('・')}`) : null),
+          el('span', { class: 'depts' }, `担当: ${h.departments.length ? h.departments.join('、') : NOT_STATED}`)),
         h.path.length ? el('p', { class: 'hit-path' }, h.path.join(' ＞ ')) : null,
-        h.snippet ? serverHtml('p', h.snippet, 'snippet') : null,
-        el('p', { class: 'source' },
-          `出典: ${h.source.file}:${h.source.line}`, h.page ? `（掲載ページ ${h.page}）` : ''));
+        h.snippet ? snippetLine(h) : null,
+        sourceLine(h.source, h.page));
     }
 
     function renderSelected() {
@@ -523,6 +614,7 @@
       synonyms,
       suggest,
       status: el('p', { id: 'result-status', class: 'status', role: 'status', 'aria-live': 'polite', tabindex: '-1' }),
+      csv: el('a', { id: 'search-csv', class: 'button', href: '/api/search?format=csv', download: 'shisaku-search.csv', hidden: true }, '結果を CSV でダウンロード（全件）'),
       expansions: el('p', { id: 'expansions', class: 'expansions' }),
       selected: el('div', { id: 'selected-filters', class: 'selected-filters' }),
       error: el('div', { id: 'search-error' }),
@@ -677,8 +769,9 @@
         indicatorTable(m.indicators || []),
         el('p', { class: 'provenance', id: 'provenance' },
           el('span', { class: 'label' }, '出典: '),
-          `${m.source.file}${m.source.sheet ? `「${m.source.sheet}」シート` : ''}、行 ${m.source.line}`,
-          m.source.line_start !== m.source.line_end ? `（${m.source.line_start}–${m.source.line_end}行）` : '')),
+          `${m.document || m.source.file}${m.source.sheet ? `「${m.source.sheet}」シート` : ''}、${m.source.line}行目`,
+          m.source.line_start !== m.source.line_end ? `（${m.source.line_start}〜${m.source.line_end}行）` : '',
+          el('span', { class: 'muted small file' }, ` ファイル ${m.source.file}`))),
       el('section', { class: 'related', 'aria-labelledby': 'related-h' },
         relatedHeading,
         el('p', { class: 'option' }, allPlans, el('label', { for: 'all-plans' }, '同じ計画の施策も含める')),
@@ -699,7 +792,7 @@
     add('番号', m.number);
     add('担当部署', m.departments.join('・'));
     add('担当課', m.sections.join('・'));
-    add('掲載ページ', m.page);
+    add('掲載ページ', pageLabel(m.page));
     add('主な活動の単位', m.activity_unit);
     add('実施主体', (m.bodies || []).length
       ? el('ul', { class: 'bodies' }, m.bodies.map((b) => el('li', {},
@@ -727,7 +820,7 @@
           el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '年度'), cols.map(([, t]) => el('th', { scope: 'col' }, t)))),
           el('tbody', {}, progress.map((p) => el('tr', {},
             el('th', { scope: 'row' }, yearLabel(p.fiscal_year)),
-            cols.map(([k]) => el('td', {}, p[k] || '—'))))))));
+            cols.map(([k, t]) => el('td', { 'data-label': t }, p[k] || '—'))))))));
   }
 
   function indicatorTable(indicators) {
@@ -771,7 +864,7 @@
           planBadge(r.plan, r.plan_kind, r.plan_kind_label), ' ', levelBadge(r.level), ' ', score(r.score),
           r.departments.length ? el('span', { class: 'depts' }, `担当: ${r.departments.join('・')}`) : null),
         r.shared_terms.length ? el('div', { class: 'shared' }, el('span', { class: 'label' }, '共通語: '), chips(r.shared_terms, '共通語')) : null,
-        el('p', { class: 'source' }, `出典: ${r.source.file}:${r.source.line}`)))));
+        sourceLine(r.source)))));
     } catch (err) {
       fill(box, errorBox('関連施策を取得できませんでした', err));
     }
@@ -779,24 +872,50 @@
 
   // ---------------------------------------------------------- overlap page
 
+  /** A threshold typed or in the URL: a number from 0 to 1, or null. */
+  function parseThreshold(t) {
+    if (!/^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(t)) return null;
+    const n = Number(t);
+    return n >= 0 && n <= 1 ? n : null;
+  }
+
   function overlapsPage(main) {
     setTitle('重複一覧');
-    const threshold = el('input', { id: 'threshold', type: 'number', min: '0', max: '1', step: 'any', inputmode: 'decimal' });
+    const threshold = el('input', {
+      id: 'threshold', type: 'text', inputmode: 'decimal', autocomplete: 'off', 'aria-describedby': 'threshold-error',
+    });
+    const thresholdError = el('p', { id: 'threshold-error', class: 'error', role: 'alert', hidden: true });
     const csv = el('a', { id: 'csv-link', class: 'button', href: '/api/overlaps?format=csv', download: 'shisaku-overlaps.csv' }, 'CSV をダウンロード');
     const status = el('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
     const out = el('div', { id: 'overlap-report' });
-    const form = el('form', { id: 'threshold-form', class: 'inline-form' },
+    const form = el('form', { id: 'threshold-form', class: 'inline-form', novalidate: true },
       el('label', { for: 'threshold' }, 'しきい値（類似度の下限 0〜1）'),
       threshold,
       el('button', { type: 'submit', class: 'primary' }, '更新'),
       csv);
-    fill(main, 
+    fill(main,
       el('h1', {}, '計画間の重複一覧'),
       el('p', { class: 'lead' }, '異なる計画の施策のうち、内容が似ている組み合わせ（重複・連携の候補）を一覧にします。'),
-      form, status, out);
+      form, thresholdError, status, out);
+
+    /** Shows (or clears) the threshold's error; true when the value is usable. */
+    function checkThreshold(t) {
+      const ok = t === '' || parseThreshold(t) !== null;
+      thresholdError.hidden = ok;
+      thresholdError.textContent = ok ? '' : `しきい値「${t}」は使えません。0から1までの数（例: 0.35）を入力してください。`;
+      if (ok) threshold.removeAttribute('aria-invalid');
+      else threshold.setAttribute('aria-invalid', 'true');
+      return ok;
+    }
 
     async function load(push) {
       const t = threshold.value.trim();
+      if (!checkThreshold(t)) {
+        status.textContent = '';
+        clear(out);
+        threshold.focus();
+        return;
+      }
       const p = new URLSearchParams();
       if (t) p.set('threshold', t);
       if (push) history.pushState(null, '', p.toString() ? `/overlaps?${p}` : '/overlaps');
@@ -808,7 +927,12 @@
         const r = await api(`/api/overlaps${p.toString() ? '?' + p : ''}`);
         if (!t) threshold.value = String(r.threshold);
         status.textContent = `しきい値 ${Number(r.threshold).toFixed(2)} 以上: 重複ペア ${r.total_pairs}件、クラスタ ${r.total_clusters}件`;
-        fill(out, renderOverlaps(r));
+        const q = new URLSearchParams(location.search);
+        fill(out, renderOverlaps(r, { a: q.get('a'), b: q.get('b') }));
+        if (location.hash) {
+          const target = document.getElementById(location.hash.slice(1));
+          if (target) target.scrollIntoView();
+        }
       } catch (err) {
         status.textContent = '';
         fill(out, errorBox('重複一覧を取得できませんでした', err));
@@ -831,7 +955,16 @@
     load(false);
   }
 
-  function renderOverlaps(r) {
+  /** `/overlaps?threshold=…&a=PLAN&b=PLAN#pairs-h`: the pairs of two plans. */
+  function planPairHref(r, a, b) {
+    const p = new URLSearchParams(location.search);
+    p.set('threshold', String(r.threshold));
+    p.set('a', a);
+    p.set('b', b);
+    return `/overlaps?${p}#pairs-h`;
+  }
+
+  function renderOverlaps(r, only) {
     const planOf = new Map();
     for (const p of r.pairs) {
       planOf.set(p.a.id, p.a.plan);
@@ -840,16 +973,47 @@
     const side = (s) => el('div', { class: 'side' },
       el('a', { href: measureHref(s.id) }, s.title),
       el('span', { class: 'muted small' }, ` ${s.plan}`),
-      el('span', { class: 'source small' }, ` 出典: ${s.file}:${s.line}`));
+      el('span', { class: 'source small', title: `${s.file}:${s.line}` }, ` 出典: ${s.document || s.file}、${s.line}行目`));
+    const pairs = pairsTable(r, only, side);
+    // a heat-map cell or a plan pair shows that pair's rows
+    const showPair = (a, b, href) => {
+      history.pushState(null, '', href);
+      pairs.select(a, b);
+      document.getElementById('pairs-h').scrollIntoView();
+    };
+    const planPairs = [];
+    r.matrix.plans.forEach((a, i) => r.matrix.plans.forEach((b, j) => {
+      const n = (r.matrix.counts[i] || [])[j] || 0;
+      if (i < j && n) planPairs.push([a, b, n]);
+    }));
+    planPairs.sort((x, y) => y[2] - x[2]);
     return [
+      el('nav', { class: 'overlap-nav', 'aria-label': 'このページの内容' },
+        el('ul', {},
+          el('li', {}, el('a', { href: '#matrix-h' }, '計画 × 計画')),
+          el('li', {}, el('a', { href: '#pairs-h' }, `重複ペア（${r.total_pairs}件）`)),
+          el('li', {}, el('a', { href: '#clusters-h' }, `クラスタ（${r.total_clusters}件）`)))),
       el('section', { 'aria-labelledby': 'matrix-h' },
         el('h2', { id: 'matrix-h' }, '計画 × 計画の重複件数'),
         r.matrix.plans.length < 2
           ? el('p', { class: 'muted' }, '計画が1つしかないため、計画間の重複はありません。')
           : null,
         el('figure', { class: 'matrix' },
-          heatMap(r.matrix),
-          el('figcaption', {}, '色が濃いほど、その2つの計画の間で似た施策の組み合わせが多いことを示します（同じ計画どうしは対象外）。'))),
+          heatMap(r.matrix, (a, b) => planPairHref(r, a, b), showPair),
+          el('figcaption', {}, '色が濃いほど、その2つの計画の間で似た施策の組み合わせが多いことを示します（同じ計画どうしは対象外）。マスを選ぶと、その2つの計画の重複ペアを表示します。')),
+        planPairs.length
+          ? el('ul', { class: 'plan-pairs', id: 'plan-pairs', 'aria-label': '計画の組み合わせごとの件数' }, planPairs.map(([a, b, n]) => {
+            const href = planPairHref(r, a, b);
+            return el('li', {}, el('a', {
+              href,
+              onclick: (ev) => {
+                ev.preventDefault();
+                showPair(a, b, href);
+              },
+            }, `${a} × ${b}`), el('span', { class: 'count' }, ` ${n}件`));
+          }))
+          : null),
+      pairs.section,
       el('section', { 'aria-labelledby': 'clusters-h' },
         el('h2', { id: 'clusters-h' }, `クラスタ（${r.total_clusters}件）`),
         el('p', { class: 'muted' }, '互いに似た施策のまとまりです。計画をまたいで同じ取組が書かれている可能性があります。'),
@@ -857,8 +1021,8 @@
           ? el('p', { class: 'muted' }, `文書順に最初の${r.clusters.length}件を表示しています。`)
           : null,
         r.clusters.length
-          ? el('ol', { class: 'clusters', id: 'clusters' }, r.clusters.map((c) => el('li', { class: 'cluster', value: String(c.number + 1) },
-            el('h3', {}, `クラスタ ${c.number + 1}`, el('span', { class: 'muted small' }, `（${c.size}施策・${c.plans.join('、')}）`)),
+          ? el('ol', { class: 'clusters', id: 'clusters' }, r.clusters.map((c) => el('li', { class: 'cluster', id: `cluster-${c.number}`, value: String(c.number) },
+            el('h3', {}, `クラスタ ${c.number}`, el('span', { class: 'muted small' }, `（${c.size}施策・${c.plans.join('、')}）`)),
             chips(c.terms, '共通語'),
             el('ul', {}, c.measures.map((id, j) => el('li', {},
               el('a', { href: measureHref(id) }, c.titles[j] || id),
@@ -867,25 +1031,106 @@
               ? el('p', { class: 'muted small' }, `ほか${c.size - c.measures.length}施策（CSV に全件があります）`)
               : null)))
           : el('p', { class: 'muted' }, 'このしきい値ではクラスタはありません。')),
-      el('section', { 'aria-labelledby': 'pairs-h' },
-        el('h2', { id: 'pairs-h' }, `重複ペア（${r.total_pairs}件）`),
-        r.total_pairs > r.pairs.length ? el('p', { class: 'muted' }, `類似度の高い${r.pairs.length}件を表示しています。すべては CSV で確認できます。`) : null,
-        r.pairs.length
-          ? el('div', { class: 'table-wrap' }, el('table', { class: 'pairs', id: 'pairs' },
-            el('thead', {}, el('tr', {},
-              ['類似度', '施策 A', '施策 B', '共通語', 'クラスタ'].map((t) => el('th', { scope: 'col' }, t)))),
-            el('tbody', {}, r.pairs.map((p) => el('tr', {},
-              el('td', { class: 'num' }, Number(p.score).toFixed(2)),
-              el('td', {}, side(p.a)),
-              el('td', {}, side(p.b)),
-              el('td', {}, chips(p.shared_terms, '共通語')),
-              el('td', { class: 'num' }, String(p.cluster + 1)))))))
-          : el('p', { class: 'muted' }, 'このしきい値では重複ペアはありません。しきい値を下げると候補が増えます。')),
     ];
   }
 
-  /** The plan × plan matrix as an SVG heat map (cells labelled with counts). */
-  function heatMap(matrix) {
+  /**
+   * The pairs table with a filter (words, a pair of plans) and sortable
+   * columns; `select(a, b)` shows the pairs of two plans.
+   */
+  function pairsTable(r, only, side) {
+    const COLS = [
+      ['score', '類似度', (p) => -p.score],
+      ['a', '施策 A', (p) => p.a.title],
+      ['b', '施策 B', (p) => p.b.title],
+      ['terms', '共通語', null],
+      ['cluster', 'クラスタ', (p) => p.cluster],
+    ];
+    const plans = [...new Set(r.matrix.plans)];
+    const pairKey = (a, b) => [a, b].sort().join('\u0000');
+    const planSelect = el('select', { id: 'pairs-plans' },
+      el('option', { value: '' }, 'すべての計画の組み合わせ'),
+      plans.flatMap((a, i) => plans.slice(i + 1).map((b) => el('option', { value: pairKey(a, b) }, `${a} × ${b}`))));
+    const words = el('input', { id: 'pairs-words', type: 'search', autocomplete: 'off' });
+    const count = el('p', { class: 'status', id: 'pairs-count', role: 'status', 'aria-live': 'polite' });
+    const tbody = el('tbody', {});
+    let sortBy = 'score';
+    let ascending = true;
+    const headers = COLS.map(([key, label, value]) => {
+      if (!value) return el('th', { scope: 'col' }, label);
+      const button = el('button', { type: 'button', class: 'sort-button', 'data-sort': key }, label);
+      const th = el('th', { scope: 'col' }, button);
+      button.addEventListener('click', () => {
+        ascending = sortBy === key ? !ascending : true;
+        sortBy = key;
+        render();
+      });
+      return th;
+    });
+
+    function render() {
+      const want = planSelect.value;
+      const text = words.value.trim().normalize('NFKC').toLowerCase();
+      const rows = r.pairs.filter((p) => (!want || pairKey(p.a.plan, p.b.plan) === want) &&
+        (!text || [p.a.title, p.b.title, p.a.plan, p.b.plan, ...p.shared_terms].join(' ').normalize('NFKC').toLowerCase().includes(text)));
+      const [, , value] = COLS.find(([k]) => k === sortBy);
+      rows.sort((x, y) => {
+        const a = value(x);
+        const b = value(y);
+        const c = typeof a === 'number' ? a - b : String(a).localeCompare(String(b), 'ja');
+        return ascending ? c : -c;
+      });
+      headers.forEach((th, i) => {
+        const key = COLS[i][0];
+        if (!COLS[i][2]) return;
+        th.setAttribute('aria-sort', key === sortBy ? (ascending === (key !== 'score') ? 'ascending' : 'descending') : 'none');
+      });
+      fill(tbody, rows.map((p) => el('tr', {},
+        el('td', { class: 'num' }, Number(p.score).toFixed(2)),
+        el('td', {}, side(p.a)),
+        el('td', {}, side(p.b)),
+        el('td', {}, chips(p.shared_terms, '共通語')),
+        el('td', { class: 'num' }, el('a', { href: `#cluster-${p.cluster}` }, String(p.cluster))))));
+      count.textContent = rows.length === r.pairs.length
+        ? `${rows.length}件を表示しています。`
+        : `${r.pairs.length}件中 ${rows.length}件を表示しています。`;
+    }
+    planSelect.addEventListener('change', render);
+    words.addEventListener('input', render);
+    if (only.a && only.b) planSelect.value = pairKey(only.a, only.b);
+    if (!r.pairs.length) {
+      return {
+        section: el('section', { 'aria-labelledby': 'pairs-h' },
+          el('h2', { id: 'pairs-h' }, `重複ペア（${r.total_pairs}件）`),
+          el('p', { class: 'muted' }, 'このしきい値では重複ペアはありません。しきい値を下げると候補が増えます。')),
+        select: () => {},
+      };
+    }
+    render();
+    return {
+      section: el('section', { 'aria-labelledby': 'pairs-h' },
+        el('h2', { id: 'pairs-h' }, `重複ペア（${r.total_pairs}件）`),
+        r.total_pairs > r.pairs.length ? el('p', { class: 'muted' }, `類似度の高い${r.pairs.length}件を表示しています。すべては CSV で確認できます。`) : null,
+        el('div', { class: 'pairs-filter' },
+          el('span', { class: 'option' }, el('label', { for: 'pairs-plans' }, '計画の組み合わせ'), planSelect),
+          el('span', { class: 'option' }, el('label', { for: 'pairs-words' }, '語で絞り込む'), words)),
+        count,
+        el('div', { class: 'table-wrap' }, el('table', { class: 'pairs', id: 'pairs' },
+          el('thead', {}, el('tr', {}, headers)),
+          tbody))),
+      select: (a, b) => {
+        planSelect.value = pairKey(a, b);
+        render();
+      },
+    };
+  }
+
+  /**
+   * The plan × plan matrix as an SVG heat map (cells labelled with counts);
+   * a cell of two plans with pairs links to `href(a, b)`, and a click on it
+   * calls `show(a, b, href)` instead of leaving the page.
+   */
+  function heatMap(matrix, href, show) {
     const NS = 'http://www.w3.org/2000/svg';
     const svgEl = (tag, attrs, text) => {
       const e = document.createElementNS(NS, tag);
@@ -950,7 +1195,15 @@
           'font-weight': count ? 'bold' : 'normal',
         }, diag ? '—' : String(count)));
         g.append(svgEl('title', {}, diag ? `${name}（同じ計画）` : `${name} × ${other}: ${count}件`));
-        svg.append(g);
+        if (!diag && count && href) {
+          const link = svgEl('a', { href: href(name, other), class: 'cell-link', 'aria-label': `${name} × ${other}: ${count}件の重複ペアを表示` });
+          link.addEventListener('click', (ev) => {
+            ev.preventDefault();
+            show(name, other, link.getAttribute('href'));
+          });
+          link.append(g);
+          svg.append(link);
+        } else svg.append(g);
       });
     });
     return svg;
@@ -1003,12 +1256,39 @@
         });
         const found = res.sentences.filter((s) => s.matches.length).length;
         status.textContent = `${res.sentences.length}文のうち ${found}文に似た文が見つかりました。`;
-        fill(out, res.sentences.map(sentenceResult));
+        const text = draft.value;
+        const n = parseInt(limit.value, 10);
+        const csv = el('button', { type: 'button', id: 'similar-csv', class: 'button' }, '結果を CSV でダウンロード');
+        csv.addEventListener('click', () => downloadSimilarCsv(text, n, csv));
+        fill(out, el('p', { class: 'export' }, csv), res.sentences.map(sentenceResult));
       } catch (err) {
         status.textContent = '';
         fill(out, errorBox('文言検索ができませんでした', err));
       }
     });
+  }
+
+  /** Asks the API for the wording-reuse CSV of `text` and saves it as a file. */
+  async function downloadSimilarCsv(text, limit, button) {
+    button.disabled = true;
+    try {
+      const res = await fetch('/api/similar?format=csv', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ text, limit }),
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const url = URL.createObjectURL(await res.blob());
+      const a = el('a', { href: url, download: 'shisaku-similar.csv', hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (_) {
+      button.after(el('span', { class: 'error', role: 'alert' }, ' CSV を作成できませんでした。'));
+    } finally {
+      button.disabled = false;
+    }
   }
 
   function sentenceResult(s, i) {
@@ -1024,7 +1304,7 @@
             el('span', { class: 'badge plain' }, m.plan), ' ',
             el('a', { href: measureHref(m.id) }, m.title),
             el('span', { class: 'muted small' }, `（${FIELDS[m.field] || m.field}）`)),
-          el('p', { class: 'source' }, `出典: ${m.file}:${m.line}`))))
+          sourceLine(m))))
         : el('p', { class: 'muted' }, '似た文は見つかりませんでした。'));
   }
 

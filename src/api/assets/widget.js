@@ -139,8 +139,9 @@
         var href = origin + '/measure/' + encodeURIComponent(h.id);
         var li = el('li', { id: 'r' + i, role: 'option', 'aria-selected': 'false' });
         var a = el('a', { href: href, tabindex: '-1' }, h.title);
-        var meta = el('span', { class: 'meta' }, h.plan.name + '・' + (LEVELS[h.level] || h.level) +
-          (h.departments.length ? '・' + h.departments.join('・') : ''));
+        // plan names and departments contain 「・」: parts are set apart by 「／」
+        var meta = el('span', { class: 'meta' }, [h.plan.name, LEVELS[h.level] || h.level]
+          .concat(h.departments.length ? [h.departments.join('、')] : []).join(' ／ '));
         li.append(a, meta);
         li.addEventListener('mousedown', function (ev) { ev.preventDefault(); });
         li.addEventListener('click', function (ev) {
@@ -182,7 +183,12 @@
         .then(function (r) {
           if (mine !== seq) return;
           if (!r.ok || !r.body) {
-            showError('検索できませんでした: ' + (r.body && r.body.message ? r.body.message : 'HTTP ' + r.status));
+            var code = r.body && r.body.code;
+            showError('検索できませんでした: ' + (code === 'bad_query'
+              ? '検索語の書き方に誤りがあります。'
+              : code === 'timeout' || code === 'busy' || code === 'not_ready'
+                ? 'しばらくしてから再度お試しください。'
+                : 'サーバーがエラーを返しました（' + r.status + '）。'));
             return;
           }
           render(r.body, q);
