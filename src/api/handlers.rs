@@ -50,7 +50,9 @@ fn truncate(s: &str) -> String {
 }
 
 fn search_request(p: &Params) -> ApiResult<SearchRequest> {
-    let mut known: Vec<&str> = vec!["q", "filter", "page", "per_page", "sort", "synonyms"];
+    let mut known: Vec<&str> = vec![
+        "q", "filter", "page", "per_page", "sort", "synonyms", "match",
+    ];
     known.extend(FACETS.iter().map(|f| f.key()));
     known.extend(["kind", "dept", "fiscal_year", "evaluation"]);
     p.only(&known)?;
@@ -76,6 +78,12 @@ fn search_request(p: &Params) -> ApiResult<SearchRequest> {
             ));
         }
     };
+    let match_mode = match p.get("match").map(str::trim).unwrap_or("") {
+        "" => search::MatchMode::Auto,
+        v => search::MatchMode::parse(v).ok_or_else(|| {
+            ApiError::bad_parameter("match", format!("{v:?} is not one of all, auto"))
+        })?,
+    };
     Ok(SearchRequest {
         q: p.get("q").unwrap_or("").to_string(),
         filters,
@@ -83,6 +91,7 @@ fn search_request(p: &Params) -> ApiResult<SearchRequest> {
         limit: per_page,
         offset: (page - 1) * per_page,
         synonyms: p.flag("synonyms", true)?,
+        match_mode,
     })
 }
 
@@ -95,6 +104,7 @@ fn search_request(p: &Params) -> ApiResult<SearchRequest> {
         ("per_page" = Option<usize>, Query, description = "1–100, default 10"),
         ("sort" = Option<String>, Query, description = "relevance | document | department"),
         ("synonyms" = Option<String>, Query, description = "on | off (default on)"),
+        ("match" = Option<String>, Query, description = "all | auto (default auto): with auto, when fewer than ten measures hold every word, measures holding some of the words follow (relaxed: true, strict_total)"),
     ),
     responses((status = 200, body = SearchResponse), (status = 400, body = super::error::ErrorBody)))]
 pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Response> {

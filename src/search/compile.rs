@@ -59,6 +59,21 @@ pub struct Compiled {
     pub query: Box<dyn Query>,
     pub highlight: Highlight,
     pub expansions: Vec<Expansion>,
+    /// The parts a partial match is made of ([`super::relax`]).
+    pub relax: Relaxable,
+}
+
+/// The query taken apart for relaxed matching: the units a measure may match
+/// some of, and the clauses that keep their strict meaning.
+#[derive(Default)]
+pub struct Relaxable {
+    /// Each plain word, or each term of a word the dictionary splits
+    /// (decompounding), or an OR group: any of them may be missing.
+    pub units: Vec<Box<dyn Query>>,
+    /// Quoted phrases: still required.
+    pub required: Vec<Box<dyn Query>>,
+    /// `-exclusions`: still excluded.
+    pub excluded: Vec<Box<dyn Query>>,
 }
 
 /// An analyzed token sequence: (relative position, term).
@@ -185,8 +200,10 @@ pub fn compile(parsed: &ParsedQuery, fields: &Fields, synonyms: bool) -> Result<
     let mut highlight = Highlight::default();
     let mut expansions = Vec::new();
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut relax = Relaxable::default();
     for clause in &parsed.clauses {
         let mut alts = Vec::new();
+        let mut term_units = Vec::new();
         for atom in &clause.any_of {
             let use_synonyms = synonyms && !atom.phrase && !clause.negated;
             alts.push(atom_query(
@@ -197,9 +214,19 @@ pub fn compile(parsed: &ParsedQuery, fields: &Fields, synonyms: bool) -> Result<
                 &mut highlight,
                 &mut expansions,
                 clause.negated,
+                &mut term_units,
             )?);
         }
         let q = any_of(alts);
+        if clause.negated {
+            relax.excluded.push(boxed(Excluded(q.box_clone())));
+        } else if clause.any_of.len() == 1 && clause.any_of[0].phrase {
+            relax.required.push(q.box_clone());
+        } else if clause.any_of.len() == 1 && term_units.len() > 1 {
+            relax.units.extend(term_units);
+        } else {
+            relax.units.push(q.box_clone());
+        }
         top.push(if clause.negated {
             (Occur::MustNot, boxed(Excluded(q)))
         } else {
@@ -222,9 +249,14 @@ pub fn compile(parsed: &ParsedQuery, fields: &Fields, synonyms: bool) -> Result<
         query,
         highlight,
         expansions,
+        relax,
     })
 }
 
+/// The query of one word or phrase. For a plain word the dictionary splits
+/// into several terms, each term's own query (with its synonyms) is pushed
+/// onto `term_units`, the units of a partial match.
+#[allow(clippy::too_many_arguments)]
 fn atom_query(
     analyzer: &'static Analyzer,
     atom: &Atom,
@@ -233,6 +265,7 @@ fn atom_query(
     highlight: &mut Highlight,
     expansions: &mut Vec<Expansion>,
     negated: bool,
+    term_units: &mut Vec<Box<dyn Query>>,
 ) -> Result<Box<dyn Query>, String> {
     let kana_only = is_kana_only(&atom.text);
     // A word typed in kana is trusted as words only when IPADIC segments it
@@ -262,7 +295,7 @@ fn atom_query(
         } else {
             // each term anywhere in the scope (plus its own synonyms)
             let mut per_term: Vec<Box<dyn Query>> = Vec::new();
-            for t in &terms {
+            for (i, t) in terms.iter().enumerate() {
                 let one = vec![(0, t.clone())];
                 let mut options = in_fields(&wf, &one, 1.0);
                 if synonyms && terms.len() > 1 {
@@ -275,7 +308,11 @@ fn atom_query(
                         highlight.terms.extend(alt.into_iter().map(|(_, t)| t));
                     }
                 }
-                per_term.push(any_of(options));
+                let option = any_of(options);
+                if terms.len() > 1 && !terms[..i].contains(t) {
+                    term_units.push(option.box_clone());
+                }
+                per_term.push(option);
             }
             let all_terms: Box<dyn Query> = if per_term.len() <= SHORT_WORD_TERMS {
                 boxed(BooleanQuery::new(
