@@ -584,3 +584,87 @@ fn a_one_word_query_the_dictionary_splits_relaxes_over_its_parts() {
         auto.hits[0].title
     );
 }
+
+#[test]
+fn spelling_variants_give_the_same_top_five() {
+    let groups: &[&[&str]] = &[
+        &["ＤＶ", "DV", "ｄｖ"],
+        &["障害", "障がい"],
+        &["子供", "子ども"],
+        &["ひきこもり", "引きこもり"],
+        &["取組", "取り組み"],
+    ];
+    for g in groups {
+        let first = search(g[0]);
+        assert!(first.hits.len() >= 5, "{}: {}", g[0], first.total);
+        let top: Vec<String> = ids(&first).into_iter().take(5).collect();
+        for v in &g[1..] {
+            let other: Vec<String> = ids(&search(v)).into_iter().take(5).collect();
+            assert_eq!(other, top, "{v} against {}", g[0]);
+        }
+    }
+}
+
+#[test]
+fn a_thesaurus_spelling_not_in_the_hand_table_folds() {
+    let variants = include_str!("../dictionaries/variants.tsv");
+    assert!(
+        !variants.contains("苛め"),
+        "the fold comes from the Sudachi thesaurus"
+    );
+    let a = shisaku::analysis::Analyzer::shared();
+    assert_eq!(a.terms("苛め"), a.terms("いじめ"));
+    assert!(a.thesaurus().fold_len() > 1000);
+    // the same measures; a kana query also matches by reading, so scores differ
+    let set = |q: &str| {
+        ids(&search(q))
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert!(!set("苛め").is_empty());
+    assert_eq!(set("苛め"), set("いじめ"));
+    assert_eq!(set("虐め"), set("いじめ"));
+}
+
+#[test]
+fn thesaurus_words_expand_below_the_word_typed_and_switch_off() {
+    let on = search("住居");
+    let words: Vec<&str> = on
+        .expansions
+        .iter()
+        .flat_map(|e| e.synonyms.iter().map(String::as_str))
+        .collect();
+    assert!(
+        words.contains(&"住宅") && words.contains(&"居宅"),
+        "{words:?}"
+    );
+    let off = run(&SearchRequest {
+        synonyms: false,
+        ..req("住居")
+    });
+    assert!(off.expansions.is_empty());
+    assert!(on.total > off.total, "{} vs {}", on.total, off.total);
+    // the measures holding the word typed come first
+    let typed: std::collections::HashSet<String> = ids(&off).into_iter().collect();
+    assert_eq!(
+        ids(&on)[..typed.len()]
+            .iter()
+            .cloned()
+            .collect::<std::collections::HashSet<_>>(),
+        typed
+    );
+    // a common word's rarer thesaurus words (支援 → 援助, 扶助) do not outrank it
+    let support = search("支援");
+    assert!(!support.expansions.is_empty());
+    for h in support.hits.iter().take(10) {
+        assert!(terms_of(measure(&h.id)).contains("支援"), "{}", h.title);
+    }
+    // a noun is not expanded to verbs of its group (移動 → 移す)
+    let moving = search("移動");
+    assert!(
+        moving
+            .expansions
+            .iter()
+            .all(|e| !e.synonyms.iter().any(|s| s == "移す"))
+    );
+}

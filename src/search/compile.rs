@@ -5,7 +5,9 @@
 //! - its word terms (all of them; for long pasted sentences, 60 % of them) in
 //!   title (×3), content (×1), department/section (×0.5) or progress (×0.3),
 //!   with a bonus when they stand in order as a phrase;
-//! - synonyms of the whole word or of each term (×0.8 of the original);
+//! - synonyms of the whole word or of each term (×0.8 of the original), and
+//!   the other words of its Sudachi thesaurus groups (×0.5; words of at most
+//!   three terms);
 //! - for kana-only words, the reading bigrams (title ×2, content ×0.8);
 //! - the character-bigram fallback, an exact substring match (title ×0.6,
 //!   content ×0.25), so unknown words are found but rank below word matches.
@@ -29,6 +31,10 @@ const ORG: f32 = 0.5;
 const PROGRESS: f32 = 0.3;
 const PHRASE_BONUS: f32 = 1.5;
 const SYNONYM: f32 = 0.8;
+/// Other words of a Sudachi thesaurus group: below the hand table's synonyms.
+const THESAURUS: f32 = 0.5;
+/// Most thesaurus words one query word expands to.
+const MAX_THESAURUS: usize = 8;
 const READING_TITLE: f32 = 2.0;
 const READING_CONTENT: f32 = 0.8;
 const BIGRAM_TITLE: f32 = 0.6;
@@ -196,6 +202,17 @@ fn in_fields(fields: &[(Field, f32)], seq: &[(usize, String)], factor: f32) -> V
 }
 
 pub fn compile(parsed: &ParsedQuery, fields: &Fields, synonyms: bool) -> Result<Compiled, String> {
+    compile_with(parsed, fields, synonyms, &|_| None)
+}
+
+/// [`compile`], with `idf` giving a word term's rarity in the index, so that a
+/// thesaurus word rarer than the word typed is weighed down to it.
+pub fn compile_with(
+    parsed: &ParsedQuery,
+    fields: &Fields,
+    synonyms: bool,
+    idf: &dyn Fn(&str) -> Option<f32>,
+) -> Result<Compiled, String> {
     let analyzer = Analyzer::shared();
     let mut highlight = Highlight::default();
     let mut expansions = Vec::new();
@@ -215,6 +232,7 @@ pub fn compile(parsed: &ParsedQuery, fields: &Fields, synonyms: bool) -> Result<
                 &mut expansions,
                 clause.negated,
                 &mut term_units,
+                idf,
             )?);
         }
         let q = any_of(alts);
@@ -266,6 +284,7 @@ fn atom_query(
     expansions: &mut Vec<Expansion>,
     negated: bool,
     term_units: &mut Vec<Box<dyn Query>>,
+    idf: &dyn Fn(&str) -> Option<f32>,
 ) -> Result<Box<dyn Query>, String> {
     let kana_only = is_kana_only(&atom.text);
     // A word typed in kana is trusted as words only when IPADIC segments it
@@ -307,6 +326,15 @@ fn atom_query(
                         note_expansion(expansions, t, &alt);
                         highlight.terms.extend(alt.into_iter().map(|(_, t)| t));
                     }
+                    if terms.len() <= SHORT_WORD_TERMS {
+                        for (word, alt, w) in
+                            thesaurus_alternatives(analyzer, &[t.as_str()], &one, idf)
+                        {
+                            options.extend(in_fields(&wf, &alt, w));
+                            note_word(expansions, t, word);
+                            highlight.terms.extend(alt.into_iter().map(|(_, t)| t));
+                        }
+                    }
                 }
                 let option = any_of(options);
                 if terms.len() > 1 && !terms[..i].contains(t) {
@@ -341,6 +369,18 @@ fn atom_query(
                     note_expansion(expansions, &atom.text, &alt);
                     highlight.terms.extend(alt.into_iter().map(|(_, t)| t));
                 }
+                if terms.len() <= SHORT_WORD_TERMS {
+                    let folded = analysis::normalize::fold_chars(atom.text.trim()).text;
+                    let mut keys = vec![folded.as_str()];
+                    if let [t] = terms.as_slice() {
+                        keys.push(t);
+                    }
+                    for (word, alt, w) in thesaurus_alternatives(analyzer, &keys, &seq, idf) {
+                        ways.extend(in_fields(&wf, &alt, w));
+                        note_word(expansions, &atom.text, word);
+                        highlight.terms.extend(alt.into_iter().map(|(_, t)| t));
+                    }
+                }
             }
         }
         if !negated {
@@ -368,11 +408,58 @@ fn atom_query(
     Ok(any_of(ways))
 }
 
+/// The other words of the thesaurus groups of `keys` (a word as typed,
+/// width-folded, and its term), with their analyzed phrases and weights: at
+/// most [`MAX_THESAURUS`], none the same terms as `seq` or a hand-table
+/// synonym of it. The weight is [`THESAURUS`], times the typed word's idf over
+/// the alternative's when the alternative is rarer: BM25 rewards rarity, and a
+/// rare synonym would otherwise outrank the word typed (支援 → 扶助).
+fn thesaurus_alternatives(
+    analyzer: &'static Analyzer,
+    keys: &[&str],
+    seq: &[(usize, String)],
+    idf: &dyn Fn(&str) -> Option<f32>,
+) -> Vec<(&'static str, Seq, f32)> {
+    let terms: Vec<String> = seq.iter().map(|(_, t)| t.clone()).collect();
+    let hand = analyzer.synonyms().alternative_phrases(&terms);
+    let rarity = |s: &[(usize, String)]| -> Option<f32> {
+        s.iter().map(|(_, t)| idf(t)).sum::<Option<f32>>()
+    };
+    let typed = rarity(seq);
+    let mut out: Vec<(&'static str, Seq, f32)> = Vec::new();
+    for key in keys {
+        for word in analyzer.thesaurus().expansions(key) {
+            if out.len() >= MAX_THESAURUS {
+                return out;
+            }
+            let alt = analyzer.phrase(word);
+            if alt.is_empty()
+                || alt.as_slice() == seq
+                || hand.contains(&alt)
+                || out.iter().any(|(_, a, _)| *a == alt)
+            {
+                continue;
+            }
+            let w = match (typed, rarity(&alt)) {
+                (Some(t), Some(a)) if a > t && a > 0.0 => THESAURUS * t / a,
+                _ => THESAURUS,
+            };
+            out.push((word, alt, w));
+        }
+    }
+    out
+}
+
 fn note_expansion(expansions: &mut Vec<Expansion>, word: &str, alt: &[(usize, String)]) {
     let alt = Analyzer::shared()
         .synonyms()
         .member_for(alt)
         .unwrap_or_else(|| alt.iter().map(|(_, t)| t.as_str()).collect());
+    note_word(expansions, word, &alt);
+}
+
+fn note_word(expansions: &mut Vec<Expansion>, word: &str, alt: &str) {
+    let alt = alt.to_string();
     match expansions.iter_mut().find(|e| e.word == word) {
         Some(e) if !e.synonyms.contains(&alt) => e.synonyms.push(alt),
         Some(_) => {}

@@ -279,9 +279,15 @@ pub fn search_with<'r>(
 ) -> Result<SearchResponse, SearchError> {
     req.check()?;
     let parsed = query::parse(&req.q).map_err(SearchError::Syntax)?;
-    let compiled =
-        compile::compile(&parsed, &ix.fields, req.synonyms).map_err(SearchError::Syntax)?;
     let searcher = ix.reader.searcher();
+    let docs = searcher.num_docs().max(1);
+    let idf = |term: &str| {
+        let t = tantivy::Term::from_field_text(ix.fields.content, term);
+        let df = searcher.doc_freq(&t).ok()?;
+        Some(relax::idf(df, docs))
+    };
+    let compiled = compile::compile_with(&parsed, &ix.fields, req.synonyms, &idf)
+        .map_err(SearchError::Syntax)?;
     let collector =
         collect::FacetedCollector::new(&req.filters, req.sort == Sort::Department, &ix.columns);
     let mut fruit = searcher.search(&*compiled.query, &collector)?;

@@ -57,7 +57,7 @@ impl MatchMode {
 }
 
 /// BM25's idf of a unit matching `df` of `n` measures.
-fn idf(df: u64, n: u64) -> f32 {
+pub fn idf(df: u64, n: u64) -> f32 {
     let (df, n) = (df as f32, n as f32);
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
