@@ -14,6 +14,11 @@
 //! Adjacent content nouns also count as one term (生活支援), so a shared
 //! phrase weighs more than the same common words scattered.
 //!
+//! A generic head noun (`dictionaries/related_generic_heads.txt`: 講座,
+//! 協議会, 相談, サポーター…) or two of them run together says what kind of
+//! thing a measure is, not which program: a pair sharing nothing else is
+//! never linked, and so never joins an overlap cluster.
+//!
 //! Score = 0.8 · cosine(profiles) + 0.2 · Sørensen–Dice(bigrams of the titles'
 //! content words) + 0.1 when both titles end in the same head noun + 0.1 ·
 //! title coverage (how much of each title, by idf, the other measure
@@ -61,6 +66,7 @@ use rows::{MeasureRows, Rows};
 use table::TermTable;
 
 const STOPWORDS: &str = include_str!("../../dictionaries/related_stopwords.txt");
+const GENERIC_HEADS: &str = include_str!("../../dictionaries/related_generic_heads.txt");
 /// Heaviest terms of a measure used to find candidates.
 pub const PROBE_TERMS: usize = 24;
 /// Candidates rescored exactly per measure.
@@ -156,6 +162,29 @@ pub struct Profiles {
     candidates: usize,
     /// How long each phase of [`Profiles::build`] took (name, seconds).
     pub build_phases: Vec<(&'static str, f64)>,
+    /// By term id: a generic head noun (`dictionaries/related_generic_heads.txt`)
+    /// or a compound of two, which cannot make a link on its own.
+    generic: Vec<bool>,
+}
+
+/// The generic head nouns, as analyzed terms.
+fn generic_heads() -> HashSet<String> {
+    let analyzer = Analyzer::shared();
+    GENERIC_HEADS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .flat_map(|l| analyzer.terms(l))
+        .collect()
+}
+
+/// A generic head noun, or two run together (相談支援, 研修会議).
+fn is_generic(term: &str, heads: &HashSet<String>) -> bool {
+    heads.contains(term)
+        || term
+            .char_indices()
+            .skip(1)
+            .any(|(i, _)| heads.contains(&term[..i]) && heads.contains(&term[i..]))
 }
 
 /// The profile terms of one text (nouns, user words, unknown words), with
@@ -438,6 +467,8 @@ impl Profiles {
             .collect();
         let ids = measures.iter().map(|m| m.id.clone()).collect();
         let titles = measures.iter().map(|m| m.title.clone()).collect();
+        let heads = generic_heads();
+        let generic = terms.iter().map(|t| is_generic(t, &heads)).collect();
         phases.lap("title keys, ids");
         Profiles {
             ids,
@@ -453,6 +484,7 @@ impl Profiles {
             block: BLOCK,
             candidates: CANDIDATES,
             build_phases: phases.times,
+            generic,
         }
     }
 
@@ -577,7 +609,13 @@ impl Profiles {
             .map(|(o, score)| (self.position_of[o as usize], o, score))
             .collect();
         links.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
-        links.truncate(limit);
+        // best first, so only the pairs up to the limit are checked
+        let mut kept = 0;
+        links.retain(|&(_, o, _)| {
+            let keep = kept < limit && self.shares_specific(s, o as usize);
+            kept += usize::from(keep);
+            keep
+        });
         links
             .into_iter()
             .map(|(d, o, score)| Link {
@@ -586,6 +624,14 @@ impl Profiles {
                 shared_terms: self.shared_terms_of_slots(s, o as usize, 5),
             })
             .collect()
+    }
+
+    /// Slots `a` and `b` share a term that is not a generic head noun: two
+    /// 講座 or a 協議会 and a 地域協議会 sharing nothing else are not the
+    /// same program.
+    fn shares_specific(&self, a: usize, b: usize) -> bool {
+        matching(self.rows.vector(a), self.rows.vector(b))
+            .any(|(t, _, _)| !self.generic.get(t as usize).copied().unwrap_or(false))
     }
 
     /// The best `k` link scores of the measure at position `d` among *all*
@@ -597,7 +643,7 @@ impl Profiles {
         let q = self.query(s);
         let mut scores: Vec<f32> = (0..self.len())
             .into_par_iter()
-            .filter(|&o| self.plan_of[o] != self.plan_of[s])
+            .filter(|&o| self.plan_of[o] != self.plan_of[s] && self.shares_specific(s, o))
             .map(|o| rounded(self.score_with(&q, o)))
             .filter(|s| *s >= MIN_LINK_SCORE)
             .collect();
@@ -1084,6 +1130,43 @@ mod tests {
     /// The profiles of the real documents.
     fn seed_profiles() -> Profiles {
         Profiles::build(&seed_measures())
+    }
+
+    #[test]
+    fn a_pair_sharing_only_generic_head_nouns_is_not_linked() {
+        let measures = seed_measures();
+        let p = Profiles::build(&measures);
+        let limit = 5;
+        let mut would_have_linked = 0;
+        for d in 0..p.len() {
+            let links = p.related(d, limit, false);
+            let listed: HashSet<&str> = links.iter().map(|l| l.id.as_str()).collect();
+            let weakest = links.last().map_or(MIN_LINK_SCORE, |l| l.score);
+            for o in 0..p.len() {
+                if measures[o].plan.id == measures[d].plan.id {
+                    continue;
+                }
+                let (a, b) = (p.slot(d), p.slot(o));
+                let shared: Vec<&str> = matching(p.rows.vector(a), p.rows.vector(b))
+                    .map(|(t, _, _)| p.terms[t as usize].as_str())
+                    .collect();
+                if shared.is_empty() || p.shares_specific(a, b) {
+                    continue;
+                }
+                let score = rounded(p.score(d, o));
+                assert!(
+                    !listed.contains(measures[o].id.as_str()),
+                    "{} -> {} linked on {shared:?} alone",
+                    measures[d].title,
+                    measures[o].title
+                );
+                if score >= MIN_LINK_SCORE && (score > weakest || links.len() < limit) {
+                    would_have_linked += 1;
+                }
+            }
+        }
+        // the documents hold such pairs scoring high enough to be listed
+        assert!(would_have_linked > 0);
     }
 
     #[test]
