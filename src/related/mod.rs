@@ -162,6 +162,8 @@ pub struct Profiles {
     candidates: usize,
     /// How long each phase of [`Profiles::build`] took (name, seconds).
     pub build_phases: Vec<(&'static str, f64)>,
+    /// By term id: the term as the documents most often write it (ＤＶ, 障がい).
+    display: Vec<String>,
     /// By term id: a generic head noun (`dictionaries/related_generic_heads.txt`)
     /// or a compound of two, which cannot make a link on its own.
     generic: Vec<bool>,
@@ -195,6 +197,19 @@ pub fn profile_terms(
     weight: f32,
     out: &mut HashMap<String, f32>,
 ) {
+    profile_terms_with(text, stop, weight, out, &mut Vec::new());
+}
+
+/// [`profile_terms`], also pushing (term, the characters the text writes it
+/// with) for each word term, so links can show terms as the documents write
+/// them (ＤＶ, 障がい) rather than as folded (dv, 障害).
+fn profile_terms_with(
+    text: &str,
+    stop: &HashSet<String>,
+    weight: f32,
+    out: &mut HashMap<String, f32>,
+    surfaces: &mut Vec<(String, String)>,
+) {
     let analyzer = Analyzer::shared();
     // the previous content noun, while it is adjacent: (position, term)
     let mut prev: Option<(usize, String)> = None;
@@ -214,6 +229,9 @@ pub fn profile_terms(
             *out.entry(canon).or_default() += w;
         };
         add(&t.term, weight);
+        if t.term.chars().count() >= 2 && canonical(analyzer, &t.term) == t.term {
+            surfaces.push((t.term.clone(), t.surface.clone()));
+        }
         for p in &t.parts {
             add(p, weight * PART_WEIGHT);
         }
@@ -317,25 +335,56 @@ impl Profiles {
         let mut phases = Phases::start();
         let stop = stopwords(measures);
         // analysing every text is most of the work: on all cores, in order
-        let (raw, titles): (Vec<HashMap<String, f32>>, Vec<Vec<String>>) = measures
+        type Analysed = (HashMap<String, f32>, Vec<String>, Vec<(String, String)>);
+        let analysed: Vec<Analysed> = measures
             .par_iter()
             .map(|m| {
                 let mut tf = HashMap::new();
-                profile_terms(&m.title, &stop, TITLE_WEIGHT, &mut tf);
+                let mut surfaces = Vec::new();
+                profile_terms_with(&m.title, &stop, TITLE_WEIGHT, &mut tf, &mut surfaces);
                 let title: Vec<String> = tf.keys().cloned().collect();
                 if m.content != m.title {
-                    profile_terms(&m.content, &stop, 1.0, &mut tf);
+                    profile_terms_with(&m.content, &stop, 1.0, &mut tf, &mut surfaces);
                 }
                 for p in &m.progress {
                     for t in [&p.status, &p.next_plan, &p.issues].into_iter().flatten() {
                         profile_terms(t, &stop, PROGRESS_WEIGHT, &mut tf);
                     }
                 }
-                (tf, title)
+                (tf, title, surfaces)
             })
-            .unzip();
+            .collect();
+        // how the documents write each term: its most frequent spelling
+        let mut spellings: HashMap<String, HashMap<String, u32>> = HashMap::new();
+        let (mut raw, mut titles) = (Vec::with_capacity(measures.len()), Vec::new());
+        for (tf, title, surfaces) in analysed {
+            for (term, surface) in surfaces {
+                *spellings
+                    .entry(term)
+                    .or_default()
+                    .entry(surface)
+                    .or_default() += 1;
+            }
+            raw.push(tf);
+            titles.push(title);
+        }
         phases.lap("texts analysed");
-        Self::from_raw(measures, raw, titles, &stop, layout, depth, phases)
+        let mut profiles = Self::from_raw(measures, raw, titles, &stop, layout, depth, phases);
+        profiles.display = profiles
+            .terms
+            .iter()
+            .map(|t| {
+                spellings
+                    .get(t)
+                    .and_then(|s| s.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))))
+                    .map(|(s, _)| s.clone())
+                    // a synonym group's canonical term no text spells (epds
+                    // for 産後うつ病): as the synonym table writes it
+                    .or_else(|| Analyzer::shared().synonyms().member_for(&[(0, t.clone())]))
+                    .unwrap_or_else(|| t.clone())
+            })
+            .collect();
+        profiles
     }
 
     fn from_raw(
@@ -484,6 +533,7 @@ impl Profiles {
             block: BLOCK,
             candidates: CANDIDATES,
             build_phases: phases.times,
+            display: Vec::new(),
             generic,
         }
     }
@@ -732,20 +782,41 @@ impl Profiles {
             .map(|(t, x, y)| (t, x * y))
             .collect();
         shared.sort_by(|x, y| y.1.total_cmp(&x.1));
+        let both: HashSet<&str> = shared
+            .iter()
+            .map(|(t, _)| self.terms[*t as usize].as_str())
+            .collect();
+        // two adjacent nouns counted as one term (自殺対策連絡, 特別障害) are a
+        // fragment of the documents' wording: their nouns are shown instead
+        // (or of a one-character word and a noun: 中活動)
+        let part = |s: &str| both.contains(s) || s.chars().count() == 1;
+        let pair = |term: &str| {
+            term.char_indices().skip(1).any(|(i, _)| {
+                let (a, b) = (&term[..i], &term[i..]);
+                part(a) && part(b) && (both.contains(a) || both.contains(b))
+            })
+        };
         // a compound's parts (ゲート, キーパー) say nothing the compound does not
-        let mut out: Vec<String> = Vec::new();
-        for (t, _) in shared {
-            let term = &self.terms[t as usize];
-            if out.iter().any(|o| o.contains(term.as_str())) {
+        let mut out: Vec<(u32, &str)> = Vec::new();
+        for &(t, _) in &shared {
+            let term = self.terms[t as usize].as_str();
+            if pair(term) || out.iter().any(|(_, o)| o.contains(term)) {
                 continue;
             }
-            out.retain(|o| !term.contains(o.as_str()));
-            out.push(term.clone());
+            out.retain(|(_, o)| !term.contains(*o));
+            out.push((t, term));
             if out.len() == k {
                 break;
             }
         }
-        out
+        out.into_iter()
+            .map(|(t, term)| {
+                self.display
+                    .get(t as usize)
+                    .cloned()
+                    .unwrap_or_else(|| term.to_string())
+            })
+            .collect()
     }
 
     /// Both link lists (other plans, all plans), `limit` each, of the
@@ -1130,6 +1201,48 @@ mod tests {
     /// The profiles of the real documents.
     fn seed_profiles() -> Profiles {
         Profiles::build(&seed_measures())
+    }
+
+    #[test]
+    fn shared_terms_are_shown_as_the_documents_write_them() {
+        let measures = seed_measures();
+        let p = Profiles::build(&measures);
+        let texts: String = measures
+            .iter()
+            .flat_map(|m| {
+                let mut t = vec![m.title.as_str(), m.content.as_str()];
+                for pr in &m.progress {
+                    t.extend(
+                        [&pr.status, &pr.next_plan, &pr.issues]
+                            .into_iter()
+                            .flatten()
+                            .map(String::as_str),
+                    );
+                }
+                t
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let synonyms = include_str!("../../dictionaries/synonyms.tsv");
+        let mut shown = HashSet::new();
+        for d in 0..p.len() {
+            for l in p.related(d, 5, false) {
+                shown.extend(l.shared_terms);
+            }
+        }
+        assert!(shown.len() > 100, "{}", shown.len());
+        for t in &shown {
+            assert!(
+                texts.contains(t.as_str()) || synonyms.contains(t.as_str()),
+                "{t:?} is not written so in any document"
+            );
+        }
+        // folded forms and fragments of the documents' wording are not shown
+        for bad in ["dv", "障害", "自殺対策連絡", "中活動", "特別障害"] {
+            assert!(!shown.contains(bad), "{bad}");
+        }
+        assert!(shown.contains("DV") || shown.contains("ＤＶ"));
+        assert!(shown.contains("障がい"));
     }
 
     #[test]
