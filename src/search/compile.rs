@@ -13,6 +13,10 @@
 //!   content ×0.25), so unknown words are found but rank below word matches.
 
 use std::collections::BTreeSet;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use lru::LruCache;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, EnableScoring, Explanation, Occur, PhraseQuery,
@@ -69,13 +73,20 @@ pub struct Compiled {
     pub relax: Relaxable,
 }
 
+/// A unit of a partial match: its query and, when known, its idf.
+pub type Unit = (Box<dyn Query>, Option<f32>);
+
+/// A thesaurus word and its analyzed phrase.
+type Alternatives = Arc<Vec<(&'static str, Seq)>>;
+
 /// The query taken apart for relaxed matching: the units a measure may match
 /// some of, and the clauses that keep their strict meaning.
 #[derive(Default)]
 pub struct Relaxable {
     /// Each plain word, or each term of a word the dictionary splits
-    /// (decompounding), or an OR group: any of them may be missing.
-    pub units: Vec<Box<dyn Query>>,
+    /// (decompounding), or an OR group: any of them may be missing. With its
+    /// idf when its words are known to the index's word field.
+    pub units: Vec<Unit>,
     /// Quoted phrases: still required.
     pub required: Vec<Box<dyn Query>>,
     /// `-exclusions`: still excluded.
@@ -213,6 +224,28 @@ pub fn compile_with(
     synonyms: bool,
     idf: &dyn Fn(&str) -> Option<f32>,
 ) -> Result<Compiled, String> {
+    compile_inner(parsed, fields, synonyms, idf, false)
+}
+
+/// [`compile_with`], also taking the query apart into [`Relaxable`] units
+/// (only asked for when the strict query found few measures: the units are
+/// copies of its parts).
+pub fn compile_relaxable(
+    parsed: &ParsedQuery,
+    fields: &Fields,
+    synonyms: bool,
+    idf: &dyn Fn(&str) -> Option<f32>,
+) -> Result<Compiled, String> {
+    compile_inner(parsed, fields, synonyms, idf, true)
+}
+
+fn compile_inner(
+    parsed: &ParsedQuery,
+    fields: &Fields,
+    synonyms: bool,
+    idf: &dyn Fn(&str) -> Option<f32>,
+    relaxable: bool,
+) -> Result<Compiled, String> {
     let analyzer = Analyzer::shared();
     let mut highlight = Highlight::default();
     let mut expansions = Vec::new();
@@ -231,19 +264,28 @@ pub fn compile_with(
                 &mut highlight,
                 &mut expansions,
                 clause.negated,
-                &mut term_units,
+                relaxable.then_some(&mut term_units),
                 idf,
             )?);
         }
         let q = any_of(alts);
-        if clause.negated {
+        if !relaxable {
+        } else if clause.negated {
             relax.excluded.push(boxed(Excluded(q.box_clone())));
         } else if clause.any_of.len() == 1 && clause.any_of[0].phrase {
             relax.required.push(q.box_clone());
         } else if clause.any_of.len() == 1 && term_units.len() > 1 {
             relax.units.extend(term_units);
         } else {
-            relax.units.push(q.box_clone());
+            // an OR group is as rare as its commonest word; a word as its rarest term
+            let rarity = combine(
+                clause
+                    .any_of
+                    .iter()
+                    .map(|a| combine(analyzer.terms(&a.text).iter().map(|t| idf(t)), f32::max)),
+                f32::min,
+            );
+            relax.units.push((q.box_clone(), rarity));
         }
         top.push(if clause.negated {
             (Occur::MustNot, boxed(Excluded(q)))
@@ -271,9 +313,19 @@ pub fn compile_with(
     })
 }
 
+/// `xs` combined by `f`; None when one is unknown or there are none.
+fn combine(xs: impl Iterator<Item = Option<f32>>, f: fn(f32, f32) -> f32) -> Option<f32> {
+    let mut acc: Option<f32> = None;
+    for x in xs {
+        let x = x?;
+        acc = Some(acc.map_or(x, |a| f(a, x)));
+    }
+    acc
+}
+
 /// The query of one word or phrase. For a plain word the dictionary splits
-/// into several terms, each term's own query (with its synonyms) is pushed
-/// onto `term_units`, the units of a partial match.
+/// into several terms, each term's own query (with its synonyms) and idf are
+/// pushed onto `term_units` (when given), the units of a partial match.
 #[allow(clippy::too_many_arguments)]
 fn atom_query(
     analyzer: &'static Analyzer,
@@ -283,7 +335,7 @@ fn atom_query(
     highlight: &mut Highlight,
     expansions: &mut Vec<Expansion>,
     negated: bool,
-    term_units: &mut Vec<Box<dyn Query>>,
+    mut term_units: Option<&mut Vec<Unit>>,
     idf: &dyn Fn(&str) -> Option<f32>,
 ) -> Result<Box<dyn Query>, String> {
     let kana_only = is_kana_only(&atom.text);
@@ -337,8 +389,11 @@ fn atom_query(
                     }
                 }
                 let option = any_of(options);
-                if terms.len() > 1 && !terms[..i].contains(t) {
-                    term_units.push(option.box_clone());
+                if let Some(units) = term_units.as_deref_mut()
+                    && terms.len() > 1
+                    && !terms[..i].contains(t)
+                {
+                    units.push((option.box_clone(), idf(t)));
                 }
                 per_term.push(option);
             }
@@ -428,11 +483,11 @@ fn thesaurus_alternatives(
     let typed = rarity(seq);
     let mut out: Vec<(&'static str, Seq, f32)> = Vec::new();
     for key in keys {
-        for word in analyzer.thesaurus().expansions(key) {
+        for (word, alt) in thesaurus_phrases(analyzer, key).iter() {
+            let (word, alt) = (*word, alt.clone());
             if out.len() >= MAX_THESAURUS {
                 return out;
             }
-            let alt = analyzer.phrase(word);
             if alt.is_empty()
                 || alt.as_slice() == seq
                 || hand.contains(&alt)
@@ -448,6 +503,33 @@ fn thesaurus_alternatives(
         }
     }
     out
+}
+
+/// The thesaurus words of `key` with their analyzed phrases, from a cache:
+/// analysing each word is most of the cost of expansion, and queries repeat.
+fn thesaurus_phrases(analyzer: &'static Analyzer, key: &str) -> Alternatives {
+    static CACHE: OnceLock<Mutex<LruCache<String, Alternatives>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| {
+        Mutex::new(LruCache::new(
+            NonZeroUsize::new(4096).expect("a non-zero capacity"),
+        ))
+    });
+    if let Some(hit) = cache.lock().ok().and_then(|mut c| c.get(key).cloned()) {
+        return hit;
+    }
+    let words: Alternatives = Arc::new(
+        analyzer
+            .thesaurus()
+            .expansions(key)
+            .into_iter()
+            .take(4 * MAX_THESAURUS)
+            .map(|w| (w, analyzer.phrase(w)))
+            .collect(),
+    );
+    if let Ok(mut c) = cache.lock() {
+        c.put(key.to_string(), Arc::clone(&words));
+    }
+    words
 }
 
 fn note_expansion(expansions: &mut Vec<Expansion>, word: &str, alt: &[(usize, String)]) {

@@ -295,7 +295,14 @@ pub fn search_with<'r>(
     let mut relaxed = false;
     if req.match_mode == MatchMode::Auto
         && strict_total < relax::RELAX_BELOW
-        && let Some(q) = relax::relaxed_query(&searcher, &*compiled.query, &compiled.relax)?
+        && relax::may_relax(&parsed)
+        && let Some(q) = relax::relaxed_query(
+            &searcher,
+            &*compiled.query,
+            &compile::compile_relaxable(&parsed, &ix.fields, req.synonyms, &idf)
+                .map_err(SearchError::Syntax)?
+                .relax,
+        )?
     {
         let wider = searcher.search(&*q, &collector)?;
         if wider.hits.len() > strict_total {

@@ -15,6 +15,8 @@ use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query};
 
 use super::compile::Relaxable;
+use super::query::{Clause, ParsedQuery};
+use crate::analysis::Analyzer;
 
 /// Fewer strict hits than this (a first page of results) and the partial
 /// matches are appended, so the first page is not left half empty.
@@ -56,6 +58,22 @@ impl MatchMode {
     }
 }
 
+/// Whether `parsed` has two units or more to drop some of: two plain words
+/// (or OR groups), or one plain word the dictionary splits. Checked before
+/// taking the query apart, which copies it.
+pub fn may_relax(parsed: &ParsedQuery) -> bool {
+    let plain: Vec<&Clause> = parsed
+        .clauses
+        .iter()
+        .filter(|c| !c.negated && (c.any_of.len() != 1 || !c.any_of[0].phrase))
+        .collect();
+    match plain.as_slice() {
+        [] => false,
+        [one] => one.any_of.len() == 1 && Analyzer::shared().terms(&one.any_of[0].text).len() > 1,
+        _ => true,
+    }
+}
+
 /// BM25's idf of a unit matching `df` of `n` measures.
 pub fn idf(df: u64, n: u64) -> f32 {
     let (df, n) = (df as f32, n as f32);
@@ -75,15 +93,19 @@ pub fn relaxed_query(
     }
     let n = searcher.num_docs().max(1);
     let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, strict.box_clone())];
-    for unit in &r.units {
-        let df = searcher.search(&**unit, &Count)? as u64;
-        if df == 0 {
-            continue;
-        }
+    for (unit, rarity) in &r.units {
+        let rarity = match rarity {
+            Some(r) => *r,
+            // a unit of bigrams or readings: counted
+            None => match searcher.search(&**unit, &Count)? as u64 {
+                0 => continue,
+                df => idf(df, n),
+            },
+        };
         let scored = BooleanQuery::new(vec![
             (
                 Occur::Must,
-                Box::new(ConstScoreQuery::new(unit.box_clone(), idf(df, n))) as Box<dyn Query>,
+                Box::new(ConstScoreQuery::new(unit.box_clone(), rarity)) as Box<dyn Query>,
             ),
             (
                 Occur::Should,
