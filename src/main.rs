@@ -237,6 +237,10 @@ struct SearchArgs {
     /// Do not expand synonyms.
     #[arg(long)]
     no_synonyms: bool,
+    /// all: every word must match; auto: when fewer than ten measures hold
+    /// every word, measures holding some of them follow (marked as such).
+    #[arg(long = "match", value_enum, default_value_t = search::MatchMode::Auto)]
+    match_mode: search::MatchMode,
     /// The query: words (AND), OR, -exclude, "phrase", title:/content:/department:/section:.
     query: Vec<String>,
 }
@@ -493,6 +497,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 limit: args.limit,
                 offset: args.offset,
                 synonyms: !args.no_synonyms,
+                match_mode: args.match_mode,
             };
             // a plan filter may give the plan's id: the engine knows the
             // plans (opening it reads every record, so only then)

@@ -255,6 +255,11 @@ async fn bad_input_is_a_4xx_json_error_naming_the_problem() {
             "synonyms",
         ),
         (
+            "/api/search?q=%E7%9B%B8%E8%AB%87&match=any".into(),
+            StatusCode::BAD_REQUEST,
+            "match",
+        ),
+        (
             "/api/search?q=%FF%FE".into(),
             StatusCode::BAD_REQUEST,
             "UTF-8",
@@ -525,4 +530,25 @@ async fn csv_exports_favicon_and_parameter_errors() {
         v["hits"][0]["plan"]["id"], "arao-gender",
         "R5, the newest year, first: {v}"
     );
+}
+
+#[tokio::test]
+async fn match_all_or_auto_says_whether_partial_matches_follow() {
+    // 若者 就職 相談: no measure holds all three words
+    let q = "%E8%8B%A5%E8%80%85%20%E5%B0%B1%E8%81%B7%20%E7%9B%B8%E8%AB%87";
+    let (status, all) = get(&format!("/api/search?q={q}&match=all")).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(all["total"], 0);
+    assert_eq!(all["strict_total"], 0);
+    assert_eq!(all["relaxed"], false);
+    let (status, auto) = get(&format!("/api/search?q={q}")).await;
+    assert_eq!(status, StatusCode::OK, "{auto}");
+    assert_eq!(auto["relaxed"], true);
+    assert_eq!(auto["strict_total"], 0);
+    assert!(
+        auto["hits"].as_array().is_some_and(|h| !h.is_empty()),
+        "{auto}"
+    );
+    let (_, explicit) = get(&format!("/api/search?q={q}&match=auto")).await;
+    assert_eq!(explicit["hits"], auto["hits"]);
 }

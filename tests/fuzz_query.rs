@@ -14,7 +14,8 @@ use proptest::prelude::*;
 use shisaku::engine::{Engine, EngineError};
 use shisaku::index::{FACETS, OpenIndex};
 use shisaku::search::{
-    self, MAX_QUERY_CHARS, SearchError, SearchRequest, SearchResponse, Sort, compile, query,
+    self, MAX_QUERY_CHARS, MatchMode, SearchError, SearchRequest, SearchResponse, Sort, compile,
+    query,
 };
 
 fn index() -> &'static OpenIndex {
@@ -136,6 +137,7 @@ proptest! {
         limit in prop_oneof![0usize..=120, Just(usize::MAX)],
         offset in prop_oneof![0usize..20, Just(usize::MAX), any::<usize>()],
         synonyms in any::<bool>(),
+        relax in any::<bool>(),
     ) {
         let mut filters = Vec::new();
         for s in &specs {
@@ -145,7 +147,8 @@ proptest! {
                 Err(e) => return Err(TestCaseError::fail(format!("{s:?}: {e}"))),
             }
         }
-        let r = SearchRequest { q, filters, sort, limit, offset, synonyms };
+        let match_mode = if relax { MatchMode::Auto } else { MatchMode::All };
+        let r = SearchRequest { q, filters, sort, limit, offset, synonyms, match_mode };
         let _ = r.cache_key();
         check_search(&r, true)?;
     }
@@ -174,12 +177,14 @@ proptest! {
     }
 }
 
-/// The ids of every hit of `q` (synonyms off), or None when `q` is refused.
+/// The ids of every hit of `q` (synonyms off, every word required), or
+/// None when `q` is refused.
 fn hit_ids(q: &str) -> Option<std::collections::BTreeSet<String>> {
     let r = SearchRequest {
         q: q.to_string(),
         limit: search::MAX_LIMIT,
         synonyms: false,
+        match_mode: MatchMode::All,
         ..SearchRequest::default()
     };
     search::search(index(), &r)

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use shisaku::engine::Engine;
 use shisaku::index::{FACETS, Facet};
 use shisaku::model::{Level, Measure};
-use shisaku::search::{SearchRequest, SearchResponse, Sort, parse_filter};
+use shisaku::search::{MatchMode, SearchRequest, SearchResponse, Sort, parse_filter};
 
 fn engine() -> &'static Engine {
     static E: OnceLock<Engine> = OnceLock::new();
@@ -733,4 +733,216 @@ fn sort_by_plan_year_and_department_keeps_every_record() {
     let by_dept = every(Sort::Department);
     assert_eq!(by_dept.len(), all);
     assert!(by_dept.last().unwrap().departments.is_empty());
+}
+
+/// `q` with every word required (no partial matches).
+fn strict(q: &str) -> SearchResponse {
+    run(&SearchRequest {
+        match_mode: MatchMode::All,
+        ..req(q)
+    })
+}
+
+/// The measure of a hit, from the corpus.
+fn measure(id: &str) -> &'static Measure {
+    common::corpus()
+        .measures
+        .iter()
+        .find(|m| m.id == id)
+        .unwrap_or_else(|| panic!("{id} is not in the corpus"))
+}
+
+/// The analyzed word terms of every searchable text of a measure.
+fn terms_of(m: &Measure) -> std::collections::HashSet<String> {
+    let a = shisaku::analysis::Analyzer::shared();
+    let mut texts: Vec<&str> = vec![&m.title, &m.content];
+    texts.extend(
+        m.departments
+            .iter()
+            .chain(&m.sections)
+            .chain(&m.path)
+            .map(String::as_str),
+    );
+    for p in &m.progress {
+        texts.extend(
+            [&p.status, &p.evaluation, &p.next_plan, &p.issues]
+                .into_iter()
+                .flatten()
+                .map(String::as_str),
+        );
+    }
+    texts.extend(m.indicators.iter().map(|i| i.name.as_str()));
+    texts.into_iter().flat_map(|t| a.terms(t)).collect()
+}
+
+#[test]
+fn a_multi_word_query_nobody_wrote_verbatim_gets_partial_matches() {
+    let q = "若者 就職 相談";
+    let all = strict(q);
+    assert_eq!((all.total, all.strict_total, all.relaxed), (0, 0, false));
+    assert!(all.hits.is_empty(), "match=all keeps the strict AND");
+
+    let auto = search(q);
+    assert!(auto.relaxed, "no measure holds all three words");
+    assert_eq!(auto.strict_total, 0);
+    assert!(auto.total >= 10 && auto.hits.len() >= 10, "{}", auto.total);
+    let words = ["若者", "就職", "相談"];
+    let held = |id: &str| {
+        let t = terms_of(measure(id));
+        words.iter().filter(|w| t.contains(**w)).count()
+    };
+    for h in &auto.hits {
+        assert!(held(&h.id) >= 1, "{} holds none of the words", h.title);
+    }
+    // the best partial match holds two of the three words (若者 and 相談 at
+    // least occur together in one measure), ahead of measures holding one
+    assert!(held(&auto.hits[0].id) >= 2, "{}", auto.hits[0].title);
+    // the facets count the same measures as the total
+    let plans: u64 = auto.facets["plan"].iter().map(|c| c.count).sum();
+    assert_eq!(plans as usize, auto.total);
+}
+
+#[test]
+fn strict_hits_come_first_and_partial_matches_follow() {
+    let q = "自殺 予防 教育 学校";
+    let all = strict(q);
+    assert!(
+        (1..10).contains(&all.total),
+        "a query with a few strict hits: {}",
+        all.total
+    );
+    let auto = search(q);
+    assert!(auto.relaxed);
+    assert_eq!(auto.strict_total, all.total);
+    assert_eq!(ids(&auto)[..all.total], ids(&all)[..]);
+    assert!(auto.total > all.total);
+    // a query with enough strict hits is not relaxed
+    let many = search("自殺 対策");
+    assert!(!many.relaxed && many.total == many.strict_total && many.total >= 10);
+}
+
+#[test]
+fn phrases_exclusions_and_filters_keep_their_strict_meaning() {
+    let phrase = search("\"若者\" 就職 相談");
+    assert!(phrase.relaxed && !phrase.hits.is_empty());
+    for h in &phrase.hits {
+        assert!(terms_of(measure(&h.id)).contains("若者"), "{}", h.title);
+    }
+
+    let excluded = search("若者 就職 相談 -電話");
+    assert!(excluded.relaxed && !excluded.hits.is_empty());
+    let phone: std::collections::HashSet<String> = ids(&strict("電話")).into_iter().collect();
+    assert!(!phone.is_empty());
+    let plain = search("若者 就職 相談");
+    assert!(ids(&plain).iter().any(|id| phone.contains(id)));
+    assert!(ids(&excluded).iter().all(|id| !phone.contains(id)));
+
+    let kumamoto = run(&SearchRequest {
+        filters: vec![parse_filter("municipality=熊本市").unwrap()],
+        ..req("若者 就職 相談")
+    });
+    assert!(kumamoto.relaxed && !kumamoto.hits.is_empty());
+    assert!(
+        kumamoto
+            .hits
+            .iter()
+            .all(|h| h.plan.municipality == "熊本市")
+    );
+}
+
+#[test]
+fn a_one_word_query_the_dictionary_splits_relaxes_over_its_parts() {
+    let q = "アルコール依存症";
+    assert_eq!(strict(q).total, 0);
+    let auto = search(q);
+    assert!(auto.relaxed && !auto.hits.is_empty());
+    assert!(
+        auto.hits[0].title.contains("依存症"),
+        "the rare part ranks first: {}",
+        auto.hits[0].title
+    );
+}
+
+#[test]
+fn spelling_variants_give_the_same_top_five() {
+    let groups: &[&[&str]] = &[
+        &["ＤＶ", "DV", "ｄｖ"],
+        &["障害", "障がい"],
+        &["子供", "子ども"],
+        &["ひきこもり", "引きこもり"],
+        &["取組", "取り組み"],
+    ];
+    for g in groups {
+        let first = search(g[0]);
+        assert!(first.hits.len() >= 5, "{}: {}", g[0], first.total);
+        let top: Vec<String> = ids(&first).into_iter().take(5).collect();
+        for v in &g[1..] {
+            let other: Vec<String> = ids(&search(v)).into_iter().take(5).collect();
+            assert_eq!(other, top, "{v} against {}", g[0]);
+        }
+    }
+}
+
+#[test]
+fn a_thesaurus_spelling_not_in_the_hand_table_folds() {
+    let variants = include_str!("../dictionaries/variants.tsv");
+    assert!(
+        !variants.contains("苛め"),
+        "the fold comes from the Sudachi thesaurus"
+    );
+    let a = shisaku::analysis::Analyzer::shared();
+    assert_eq!(a.terms("苛め"), a.terms("いじめ"));
+    assert!(a.thesaurus().fold_len() > 1000);
+    // the same measures; a kana query also matches by reading, so scores differ
+    let set = |q: &str| {
+        ids(&search(q))
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert!(!set("苛め").is_empty());
+    assert_eq!(set("苛め"), set("いじめ"));
+    assert_eq!(set("虐め"), set("いじめ"));
+}
+
+#[test]
+fn thesaurus_words_expand_below_the_word_typed_and_switch_off() {
+    let on = search("住居");
+    let words: Vec<&str> = on
+        .expansions
+        .iter()
+        .flat_map(|e| e.synonyms.iter().map(String::as_str))
+        .collect();
+    assert!(
+        words.contains(&"住宅") && words.contains(&"居宅"),
+        "{words:?}"
+    );
+    let off = run(&SearchRequest {
+        synonyms: false,
+        ..req("住居")
+    });
+    assert!(off.expansions.is_empty());
+    assert!(on.total > off.total, "{} vs {}", on.total, off.total);
+    // the measures holding the word typed come first
+    let typed: std::collections::HashSet<String> = ids(&off).into_iter().collect();
+    assert_eq!(
+        ids(&on)[..typed.len()]
+            .iter()
+            .cloned()
+            .collect::<std::collections::HashSet<_>>(),
+        typed
+    );
+    // a common word's rarer thesaurus words (支援 → 援助, 扶助) do not outrank it
+    let support = search("支援");
+    assert!(!support.expansions.is_empty());
+    for h in support.hits.iter().take(10) {
+        assert!(terms_of(measure(&h.id)).contains("支援"), "{}", h.title);
+    }
+    // a noun is not expanded to verbs of its group (移動 → 移す)
+    let moving = search("移動");
+    assert!(
+        moving
+            .expansions
+            .iter()
+            .all(|e| !e.synonyms.iter().any(|s| s == "移す"))
+    );
 }

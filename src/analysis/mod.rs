@@ -16,6 +16,7 @@
 
 pub mod normalize;
 pub mod synonyms;
+pub mod thesaurus;
 mod tokenizers;
 
 use std::collections::HashSet;
@@ -28,6 +29,7 @@ use serde::Serialize;
 
 pub use normalize::{Normalized, Variants, is_kana_only, to_katakana};
 pub use synonyms::Synonyms;
+pub use thesaurus::Thesaurus;
 pub use tokenizers::{BigramTokenizer, ReadingTokenizer, WordTokenizer, bigrams, reading_bigrams};
 
 /// Name of the word analyzer in tantivy's tokenizer manager.
@@ -41,6 +43,8 @@ const USER_DICT: &str = include_str!("../../dictionaries/user_dict.csv");
 const VARIANTS: &str = include_str!("../../dictionaries/variants.tsv");
 const STOP_TAGS: &str = include_str!("../../dictionaries/stoptags.txt");
 const SYNONYMS: &str = include_str!("../../dictionaries/synonyms.tsv");
+const SUDACHI: &str = include_str!("../../dictionaries/sudachi/sudachi-synonyms.txt");
+const SUDACHI_REMOVALS: &str = include_str!("../../dictionaries/sudachi_removals.txt");
 
 /// IPADIC context id of 名詞,一般: user-dictionary words connect like common
 /// nouns instead of like a sentence boundary (id 0), which mis-tags neighbours.
@@ -91,6 +95,7 @@ pub struct Analyzer {
     variants: Variants,
     stop_tags: HashSet<String>,
     synonyms: Synonyms,
+    thesaurus: Thesaurus,
 }
 
 impl Analyzer {
@@ -100,6 +105,7 @@ impl Analyzer {
         static SHARED: OnceLock<Analyzer> = OnceLock::new();
         SHARED.get_or_init(|| {
             Analyzer::from_data(USER_DICT, VARIANTS, STOP_TAGS, SYNONYMS)
+                .and_then(|a| a.with_thesaurus(SUDACHI, SUDACHI_REMOVALS, SYNONYMS))
                 .unwrap_or_else(|e| panic!("embedded analysis data is invalid: {e}"))
         })
     }
@@ -134,6 +140,7 @@ impl Analyzer {
             variants,
             stop_tags,
             synonyms: Synonyms::default(),
+            thesaurus: Thesaurus::default(),
         };
         analyzer.synonyms =
             Synonyms::parse(synonyms, &analyzer).map_err(|message| AnalysisError {
@@ -141,6 +148,34 @@ impl Analyzer {
                 message,
             })?;
         Ok(analyzer)
+    }
+
+    /// Adds the Sudachi thesaurus (`sudachi-synonyms.txt` and the removals
+    /// list): its spelling folds apply to every analysis from then on, and
+    /// the hand synonym table is re-read so its members fold the same way.
+    pub fn with_thesaurus(
+        mut self,
+        table: &str,
+        removals: &str,
+        synonyms: &str,
+    ) -> Result<Analyzer, AnalysisError> {
+        self.thesaurus = Thesaurus::parse(table, removals, |w| match self.analyze(w).as_slice() {
+            [t] if !t.stop => vec![t.term.clone()],
+            _ => Vec::new(),
+        })
+        .map_err(|message| AnalysisError {
+            file: "sudachi/sudachi-synonyms.txt",
+            message,
+        })?;
+        self.synonyms = Synonyms::parse(synonyms, &self).map_err(|message| AnalysisError {
+            file: "synonyms.tsv",
+            message,
+        })?;
+        Ok(self)
+    }
+
+    pub fn thesaurus(&self) -> &Thesaurus {
+        &self.thesaurus
     }
 
     /// The character filter alone.
@@ -185,7 +220,13 @@ impl Analyzer {
             }
             let term = field(6)
                 .map(String::from)
-                .unwrap_or_else(|| normalized.clone());
+                .unwrap_or_else(|| normalized.clone())
+                .to_lowercase();
+            // spellings of one lexeme (いじめ/苛め) index as one term
+            let term = match self.thesaurus.fold(&term) {
+                Some(t) => t.to_string(),
+                None => term,
+            };
             let reading = field(7)
                 .map(String::from)
                 .unwrap_or_else(|| to_katakana(&normalized));
@@ -201,7 +242,7 @@ impl Analyzer {
             out.push(AnalyzedToken {
                 surface: text.get(start..end).unwrap_or("").to_string(),
                 normalized,
-                term: term.to_lowercase(),
+                term,
                 reading,
                 pos,
                 start,

@@ -51,7 +51,7 @@ fn truncate(s: &str) -> String {
 
 fn search_request(p: &Params) -> ApiResult<SearchRequest> {
     let mut known: Vec<&str> = vec![
-        "q", "filter", "page", "per_page", "sort", "synonyms", "format",
+        "q", "filter", "page", "per_page", "sort", "synonyms", "format", "match",
     ];
     known.extend(FACETS.iter().map(|f| f.key()));
     known.extend(["kind", "dept", "fiscal_year", "evaluation"]);
@@ -80,6 +80,12 @@ fn search_request(p: &Params) -> ApiResult<SearchRequest> {
             ));
         }
     };
+    let match_mode = match p.get("match").map(str::trim).unwrap_or("") {
+        "" => search::MatchMode::Auto,
+        v => search::MatchMode::parse(v).ok_or_else(|| {
+            ApiError::bad_parameter("match", format!("{v:?} is not one of all, auto"))
+        })?,
+    };
     Ok(SearchRequest {
         q: p.get("q").unwrap_or("").to_string(),
         filters,
@@ -87,6 +93,7 @@ fn search_request(p: &Params) -> ApiResult<SearchRequest> {
         limit: per_page,
         offset: (page - 1) * per_page,
         synonyms: p.flag("synonyms", true)?,
+        match_mode,
     })
 }
 
@@ -100,6 +107,7 @@ fn search_request(p: &Params) -> ApiResult<SearchRequest> {
         ("sort" = Option<String>, Query, description = "relevance | document | department | plan | year"),
         ("synonyms" = Option<String>, Query, description = "on | off (default on)"),
         ("format" = Option<String>, Query, description = "json (default) | csv: every hit (page and per_page ignored, at most 10,000), UTF-8 with BOM"),
+        ("match" = Option<String>, Query, description = "all | auto (default auto): with auto, when fewer than ten measures hold every word, measures holding some of the words follow (relaxed: true, strict_total)"),
     ),
     responses((status = 200, body = SearchResponse, description = "JSON; text/csv when format=csv"),
         (status = 400, body = super::error::ErrorBody)))]

@@ -14,6 +14,11 @@
 //! Adjacent content nouns also count as one term (生活支援), so a shared
 //! phrase weighs more than the same common words scattered.
 //!
+//! A generic head noun (`dictionaries/related_generic_heads.txt`: 講座,
+//! 協議会, 相談, サポーター…) or two of them run together says what kind of
+//! thing a measure is, not which program: a pair sharing nothing else is
+//! never linked, and so never joins an overlap cluster.
+//!
 //! Score = 0.8 · cosine(profiles) + 0.2 · Sørensen–Dice(bigrams of the titles'
 //! content words) + 0.1 when both titles end in the same head noun + 0.1 ·
 //! title coverage (how much of each title, by idf, the other measure
@@ -61,6 +66,7 @@ use rows::{MeasureRows, Rows};
 use table::TermTable;
 
 const STOPWORDS: &str = include_str!("../../dictionaries/related_stopwords.txt");
+const GENERIC_HEADS: &str = include_str!("../../dictionaries/related_generic_heads.txt");
 /// Heaviest terms of a measure used to find candidates.
 pub const PROBE_TERMS: usize = 24;
 /// Candidates rescored exactly per measure.
@@ -156,6 +162,31 @@ pub struct Profiles {
     candidates: usize,
     /// How long each phase of [`Profiles::build`] took (name, seconds).
     pub build_phases: Vec<(&'static str, f64)>,
+    /// By term id: the term as the documents most often write it (ＤＶ, 障がい).
+    display: Vec<String>,
+    /// By term id: a generic head noun (`dictionaries/related_generic_heads.txt`)
+    /// or a compound of two, which cannot make a link on its own.
+    generic: Vec<bool>,
+}
+
+/// The generic head nouns, as analyzed terms.
+fn generic_heads() -> HashSet<String> {
+    let analyzer = Analyzer::shared();
+    GENERIC_HEADS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .flat_map(|l| analyzer.terms(l))
+        .collect()
+}
+
+/// A generic head noun, or two run together (相談支援, 研修会議).
+fn is_generic(term: &str, heads: &HashSet<String>) -> bool {
+    heads.contains(term)
+        || term
+            .char_indices()
+            .skip(1)
+            .any(|(i, _)| heads.contains(&term[..i]) && heads.contains(&term[i..]))
 }
 
 /// The profile terms of one text (nouns, user words, unknown words), with
@@ -165,6 +196,19 @@ pub fn profile_terms(
     stop: &HashSet<String>,
     weight: f32,
     out: &mut HashMap<String, f32>,
+) {
+    profile_terms_with(text, stop, weight, out, &mut Vec::new());
+}
+
+/// [`profile_terms`], also pushing (term, the characters the text writes it
+/// with) for each word term, so links can show terms as the documents write
+/// them (ＤＶ, 障がい) rather than as folded (dv, 障害).
+fn profile_terms_with(
+    text: &str,
+    stop: &HashSet<String>,
+    weight: f32,
+    out: &mut HashMap<String, f32>,
+    surfaces: &mut Vec<(String, String)>,
 ) {
     let analyzer = Analyzer::shared();
     // the previous content noun, while it is adjacent: (position, term)
@@ -185,6 +229,9 @@ pub fn profile_terms(
             *out.entry(canon).or_default() += w;
         };
         add(&t.term, weight);
+        if t.term.chars().count() >= 2 && canonical(analyzer, &t.term) == t.term {
+            surfaces.push((t.term.clone(), t.surface.clone()));
+        }
         for p in &t.parts {
             add(p, weight * PART_WEIGHT);
         }
@@ -288,25 +335,56 @@ impl Profiles {
         let mut phases = Phases::start();
         let stop = stopwords(measures);
         // analysing every text is most of the work: on all cores, in order
-        let (raw, titles): (Vec<HashMap<String, f32>>, Vec<Vec<String>>) = measures
+        type Analysed = (HashMap<String, f32>, Vec<String>, Vec<(String, String)>);
+        let analysed: Vec<Analysed> = measures
             .par_iter()
             .map(|m| {
                 let mut tf = HashMap::new();
-                profile_terms(&m.title, &stop, TITLE_WEIGHT, &mut tf);
+                let mut surfaces = Vec::new();
+                profile_terms_with(&m.title, &stop, TITLE_WEIGHT, &mut tf, &mut surfaces);
                 let title: Vec<String> = tf.keys().cloned().collect();
                 if m.content != m.title {
-                    profile_terms(&m.content, &stop, 1.0, &mut tf);
+                    profile_terms_with(&m.content, &stop, 1.0, &mut tf, &mut surfaces);
                 }
                 for p in &m.progress {
                     for t in [&p.status, &p.next_plan, &p.issues].into_iter().flatten() {
                         profile_terms(t, &stop, PROGRESS_WEIGHT, &mut tf);
                     }
                 }
-                (tf, title)
+                (tf, title, surfaces)
             })
-            .unzip();
+            .collect();
+        // how the documents write each term: its most frequent spelling
+        let mut spellings: HashMap<String, HashMap<String, u32>> = HashMap::new();
+        let (mut raw, mut titles) = (Vec::with_capacity(measures.len()), Vec::new());
+        for (tf, title, surfaces) in analysed {
+            for (term, surface) in surfaces {
+                *spellings
+                    .entry(term)
+                    .or_default()
+                    .entry(surface)
+                    .or_default() += 1;
+            }
+            raw.push(tf);
+            titles.push(title);
+        }
         phases.lap("texts analysed");
-        Self::from_raw(measures, raw, titles, &stop, layout, depth, phases)
+        let mut profiles = Self::from_raw(measures, raw, titles, &stop, layout, depth, phases);
+        profiles.display = profiles
+            .terms
+            .iter()
+            .map(|t| {
+                spellings
+                    .get(t)
+                    .and_then(|s| s.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))))
+                    .map(|(s, _)| s.clone())
+                    // a synonym group's canonical term no text spells (epds
+                    // for 産後うつ病): as the synonym table writes it
+                    .or_else(|| Analyzer::shared().synonyms().member_for(&[(0, t.clone())]))
+                    .unwrap_or_else(|| t.clone())
+            })
+            .collect();
+        profiles
     }
 
     fn from_raw(
@@ -438,6 +516,8 @@ impl Profiles {
             .collect();
         let ids = measures.iter().map(|m| m.id.clone()).collect();
         let titles = measures.iter().map(|m| m.title.clone()).collect();
+        let heads = generic_heads();
+        let generic = terms.iter().map(|t| is_generic(t, &heads)).collect();
         phases.lap("title keys, ids");
         Profiles {
             ids,
@@ -453,6 +533,8 @@ impl Profiles {
             block: BLOCK,
             candidates: CANDIDATES,
             build_phases: phases.times,
+            display: Vec::new(),
+            generic,
         }
     }
 
@@ -577,7 +659,13 @@ impl Profiles {
             .map(|(o, score)| (self.position_of[o as usize], o, score))
             .collect();
         links.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
-        links.truncate(limit);
+        // best first, so only the pairs up to the limit are checked
+        let mut kept = 0;
+        links.retain(|&(_, o, _)| {
+            let keep = kept < limit && self.shares_specific(s, o as usize);
+            kept += usize::from(keep);
+            keep
+        });
         links
             .into_iter()
             .map(|(d, o, score)| Link {
@@ -586,6 +674,14 @@ impl Profiles {
                 shared_terms: self.shared_terms_of_slots(s, o as usize, 5),
             })
             .collect()
+    }
+
+    /// Slots `a` and `b` share a term that is not a generic head noun: two
+    /// 講座 or a 協議会 and a 地域協議会 sharing nothing else are not the
+    /// same program.
+    fn shares_specific(&self, a: usize, b: usize) -> bool {
+        matching(self.rows.vector(a), self.rows.vector(b))
+            .any(|(t, _, _)| !self.generic.get(t as usize).copied().unwrap_or(false))
     }
 
     /// The best `k` link scores of the measure at position `d` among *all*
@@ -597,7 +693,7 @@ impl Profiles {
         let q = self.query(s);
         let mut scores: Vec<f32> = (0..self.len())
             .into_par_iter()
-            .filter(|&o| self.plan_of[o] != self.plan_of[s])
+            .filter(|&o| self.plan_of[o] != self.plan_of[s] && self.shares_specific(s, o))
             .map(|o| rounded(self.score_with(&q, o)))
             .filter(|s| *s >= MIN_LINK_SCORE)
             .collect();
@@ -686,20 +782,41 @@ impl Profiles {
             .map(|(t, x, y)| (t, x * y))
             .collect();
         shared.sort_by(|x, y| y.1.total_cmp(&x.1));
+        let both: HashSet<&str> = shared
+            .iter()
+            .map(|(t, _)| self.terms[*t as usize].as_str())
+            .collect();
+        // two adjacent nouns counted as one term (自殺対策連絡, 特別障害) are a
+        // fragment of the documents' wording: their nouns are shown instead
+        // (or of a one-character word and a noun: 中活動)
+        let part = |s: &str| both.contains(s) || s.chars().count() == 1;
+        let pair = |term: &str| {
+            term.char_indices().skip(1).any(|(i, _)| {
+                let (a, b) = (&term[..i], &term[i..]);
+                part(a) && part(b) && (both.contains(a) || both.contains(b))
+            })
+        };
         // a compound's parts (ゲート, キーパー) say nothing the compound does not
-        let mut out: Vec<String> = Vec::new();
-        for (t, _) in shared {
-            let term = &self.terms[t as usize];
-            if out.iter().any(|o| o.contains(term.as_str())) {
+        let mut out: Vec<(u32, &str)> = Vec::new();
+        for &(t, _) in &shared {
+            let term = self.terms[t as usize].as_str();
+            if pair(term) || out.iter().any(|(_, o)| o.contains(term)) {
                 continue;
             }
-            out.retain(|o| !term.contains(o.as_str()));
-            out.push(term.clone());
+            out.retain(|(_, o)| !term.contains(*o));
+            out.push((t, term));
             if out.len() == k {
                 break;
             }
         }
-        out
+        out.into_iter()
+            .map(|(t, term)| {
+                self.display
+                    .get(t as usize)
+                    .cloned()
+                    .unwrap_or_else(|| term.to_string())
+            })
+            .collect()
     }
 
     /// Both link lists (other plans, all plans), `limit` each, of the
@@ -1084,6 +1201,85 @@ mod tests {
     /// The profiles of the real documents.
     fn seed_profiles() -> Profiles {
         Profiles::build(&seed_measures())
+    }
+
+    #[test]
+    fn shared_terms_are_shown_as_the_documents_write_them() {
+        let measures = seed_measures();
+        let p = Profiles::build(&measures);
+        let texts: String = measures
+            .iter()
+            .flat_map(|m| {
+                let mut t = vec![m.title.as_str(), m.content.as_str()];
+                for pr in &m.progress {
+                    t.extend(
+                        [&pr.status, &pr.next_plan, &pr.issues]
+                            .into_iter()
+                            .flatten()
+                            .map(String::as_str),
+                    );
+                }
+                t
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let synonyms = include_str!("../../dictionaries/synonyms.tsv");
+        let mut shown = HashSet::new();
+        for d in 0..p.len() {
+            for l in p.related(d, 5, false) {
+                shown.extend(l.shared_terms);
+            }
+        }
+        assert!(shown.len() > 100, "{}", shown.len());
+        for t in &shown {
+            assert!(
+                texts.contains(t.as_str()) || synonyms.contains(t.as_str()),
+                "{t:?} is not written so in any document"
+            );
+        }
+        // folded forms and fragments of the documents' wording are not shown
+        for bad in ["dv", "障害", "自殺対策連絡", "中活動", "特別障害"] {
+            assert!(!shown.contains(bad), "{bad}");
+        }
+        assert!(shown.contains("DV") || shown.contains("ＤＶ"));
+        assert!(shown.contains("障がい"));
+    }
+
+    #[test]
+    fn a_pair_sharing_only_generic_head_nouns_is_not_linked() {
+        let measures = seed_measures();
+        let p = Profiles::build(&measures);
+        let limit = 5;
+        let mut would_have_linked = 0;
+        for d in 0..p.len() {
+            let links = p.related(d, limit, false);
+            let listed: HashSet<&str> = links.iter().map(|l| l.id.as_str()).collect();
+            let weakest = links.last().map_or(MIN_LINK_SCORE, |l| l.score);
+            for o in 0..p.len() {
+                if measures[o].plan.id == measures[d].plan.id {
+                    continue;
+                }
+                let (a, b) = (p.slot(d), p.slot(o));
+                let shared: Vec<&str> = matching(p.rows.vector(a), p.rows.vector(b))
+                    .map(|(t, _, _)| p.terms[t as usize].as_str())
+                    .collect();
+                if shared.is_empty() || p.shares_specific(a, b) {
+                    continue;
+                }
+                let score = rounded(p.score(d, o));
+                assert!(
+                    !listed.contains(measures[o].id.as_str()),
+                    "{} -> {} linked on {shared:?} alone",
+                    measures[d].title,
+                    measures[o].title
+                );
+                if score >= MIN_LINK_SCORE && (score > weakest || links.len() < limit) {
+                    would_have_linked += 1;
+                }
+            }
+        }
+        // the documents hold such pairs scoring high enough to be listed
+        assert!(would_have_linked > 0);
     }
 
     #[test]

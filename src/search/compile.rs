@@ -5,12 +5,18 @@
 //! - its word terms (all of them; for long pasted sentences, 60 % of them) in
 //!   title (×3), content (×1), department/section (×0.5) or progress (×0.3),
 //!   with a bonus when they stand in order as a phrase;
-//! - synonyms of the whole word or of each term (×0.8 of the original);
+//! - synonyms of the whole word or of each term (×0.8 of the original), and
+//!   the other words of its Sudachi thesaurus groups (×0.5; words of at most
+//!   three terms);
 //! - for kana-only words, the reading bigrams (title ×2, content ×0.8);
 //! - the character-bigram fallback, an exact substring match (title ×0.6,
 //!   content ×0.25), so unknown words are found but rank below word matches.
 
 use std::collections::BTreeSet;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use lru::LruCache;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, EnableScoring, Explanation, Occur, PhraseQuery,
@@ -29,6 +35,10 @@ const ORG: f32 = 0.5;
 const PROGRESS: f32 = 0.3;
 const PHRASE_BONUS: f32 = 1.5;
 const SYNONYM: f32 = 0.8;
+/// Other words of a Sudachi thesaurus group: below the hand table's synonyms.
+const THESAURUS: f32 = 0.5;
+/// Most thesaurus words one query word expands to.
+const MAX_THESAURUS: usize = 8;
 const READING_TITLE: f32 = 2.0;
 const READING_CONTENT: f32 = 0.8;
 const BIGRAM_TITLE: f32 = 0.6;
@@ -101,6 +111,28 @@ pub struct Compiled {
     pub query: Box<dyn Query>,
     pub highlight: Highlight,
     pub expansions: Vec<Expansion>,
+    /// The parts a partial match is made of ([`super::relax`]).
+    pub relax: Relaxable,
+}
+
+/// A unit of a partial match: its query and, when known, its idf.
+pub type Unit = (Box<dyn Query>, Option<f32>);
+
+/// A thesaurus word and its analyzed phrase.
+type Alternatives = Arc<Vec<(&'static str, Seq)>>;
+
+/// The query taken apart for relaxed matching: the units a measure may match
+/// some of, and the clauses that keep their strict meaning.
+#[derive(Default)]
+pub struct Relaxable {
+    /// Each plain word, or each term of a word the dictionary splits
+    /// (decompounding), or an OR group: any of them may be missing. With its
+    /// idf when its words are known to the index's word field.
+    pub units: Vec<Unit>,
+    /// Quoted phrases: still required.
+    pub required: Vec<Box<dyn Query>>,
+    /// `-exclusions`: still excluded.
+    pub excluded: Vec<Box<dyn Query>>,
 }
 
 /// An analyzed token sequence: (relative position, term).
@@ -223,12 +255,47 @@ fn in_fields(fields: &[(Field, f32)], seq: &[(usize, String)], factor: f32) -> V
 }
 
 pub fn compile(parsed: &ParsedQuery, fields: &Fields, synonyms: bool) -> Result<Compiled, String> {
+    compile_with(parsed, fields, synonyms, &|_| None)
+}
+
+/// [`compile`], with `idf` giving a word term's rarity in the index, so that a
+/// thesaurus word rarer than the word typed is weighed down to it.
+pub fn compile_with(
+    parsed: &ParsedQuery,
+    fields: &Fields,
+    synonyms: bool,
+    idf: &dyn Fn(&str) -> Option<f32>,
+) -> Result<Compiled, String> {
+    compile_inner(parsed, fields, synonyms, idf, false)
+}
+
+/// [`compile_with`], also taking the query apart into [`Relaxable`] units
+/// (only asked for when the strict query found few measures: the units are
+/// copies of its parts).
+pub fn compile_relaxable(
+    parsed: &ParsedQuery,
+    fields: &Fields,
+    synonyms: bool,
+    idf: &dyn Fn(&str) -> Option<f32>,
+) -> Result<Compiled, String> {
+    compile_inner(parsed, fields, synonyms, idf, true)
+}
+
+fn compile_inner(
+    parsed: &ParsedQuery,
+    fields: &Fields,
+    synonyms: bool,
+    idf: &dyn Fn(&str) -> Option<f32>,
+    relaxable: bool,
+) -> Result<Compiled, String> {
     let analyzer = Analyzer::shared();
     let mut highlight = Highlight::default();
     let mut expansions = Vec::new();
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut relax = Relaxable::default();
     for clause in &parsed.clauses {
         let mut alts = Vec::new();
+        let mut term_units = Vec::new();
         for atom in &clause.any_of {
             let use_synonyms = synonyms && !atom.phrase && !clause.negated;
             alts.push(atom_query(
@@ -239,9 +306,29 @@ pub fn compile(parsed: &ParsedQuery, fields: &Fields, synonyms: bool) -> Result<
                 &mut highlight,
                 &mut expansions,
                 clause.negated,
+                relaxable.then_some(&mut term_units),
+                idf,
             )?);
         }
         let q = any_of(alts);
+        if !relaxable {
+        } else if clause.negated {
+            relax.excluded.push(boxed(Excluded(q.box_clone())));
+        } else if clause.any_of.len() == 1 && clause.any_of[0].phrase {
+            relax.required.push(q.box_clone());
+        } else if clause.any_of.len() == 1 && term_units.len() > 1 {
+            relax.units.extend(term_units);
+        } else {
+            // an OR group is as rare as its commonest word; a word as its rarest term
+            let rarity = combine(
+                clause
+                    .any_of
+                    .iter()
+                    .map(|a| combine(analyzer.terms(&a.text).iter().map(|t| idf(t)), f32::max)),
+                f32::min,
+            );
+            relax.units.push((q.box_clone(), rarity));
+        }
         top.push(if clause.negated {
             (Occur::MustNot, boxed(Excluded(q)))
         } else {
@@ -264,9 +351,24 @@ pub fn compile(parsed: &ParsedQuery, fields: &Fields, synonyms: bool) -> Result<
         query,
         highlight,
         expansions,
+        relax,
     })
 }
 
+/// `xs` combined by `f`; None when one is unknown or there are none.
+fn combine(xs: impl Iterator<Item = Option<f32>>, f: fn(f32, f32) -> f32) -> Option<f32> {
+    let mut acc: Option<f32> = None;
+    for x in xs {
+        let x = x?;
+        acc = Some(acc.map_or(x, |a| f(a, x)));
+    }
+    acc
+}
+
+/// The query of one word or phrase. For a plain word the dictionary splits
+/// into several terms, each term's own query (with its synonyms) and idf are
+/// pushed onto `term_units` (when given), the units of a partial match.
+#[allow(clippy::too_many_arguments)]
 fn atom_query(
     analyzer: &'static Analyzer,
     atom: &Atom,
@@ -275,6 +377,8 @@ fn atom_query(
     highlight: &mut Highlight,
     expansions: &mut Vec<Expansion>,
     negated: bool,
+    mut term_units: Option<&mut Vec<Unit>>,
+    idf: &dyn Fn(&str) -> Option<f32>,
 ) -> Result<Box<dyn Query>, String> {
     let kana_only = is_kana_only(&atom.text);
     // A word typed in kana is trusted as words only when IPADIC segments it
@@ -304,7 +408,7 @@ fn atom_query(
         } else {
             // each term anywhere in the scope (plus its own synonyms)
             let mut per_term: Vec<Box<dyn Query>> = Vec::new();
-            for t in &terms {
+            for (i, t) in terms.iter().enumerate() {
                 let one = vec![(0, t.clone())];
                 let mut options = in_fields(&wf, &one, 1.0);
                 if synonyms && terms.len() > 1 {
@@ -316,8 +420,24 @@ fn atom_query(
                         note_expansion(expansions, t, &alt);
                         highlight.add_phrase(&alt);
                     }
+                    if terms.len() <= SHORT_WORD_TERMS {
+                        for (word, alt, w) in
+                            thesaurus_alternatives(analyzer, &[t.as_str()], &one, idf)
+                        {
+                            options.extend(in_fields(&wf, &alt, w));
+                            note_word(expansions, t, word);
+                            highlight.terms.extend(alt.into_iter().map(|(_, t)| t));
+                        }
+                    }
                 }
-                per_term.push(any_of(options));
+                let option = any_of(options);
+                if let Some(units) = term_units.as_deref_mut()
+                    && terms.len() > 1
+                    && !terms[..i].contains(t)
+                {
+                    units.push((option.box_clone(), idf(t)));
+                }
+                per_term.push(option);
             }
             let all_terms: Box<dyn Query> = if per_term.len() <= SHORT_WORD_TERMS {
                 boxed(BooleanQuery::new(
@@ -346,6 +466,18 @@ fn atom_query(
                     note_expansion(expansions, &atom.text, &alt);
                     highlight.add_phrase(&alt);
                 }
+                if terms.len() <= SHORT_WORD_TERMS {
+                    let folded = analysis::normalize::fold_chars(atom.text.trim()).text;
+                    let mut keys = vec![folded.as_str()];
+                    if let [t] = terms.as_slice() {
+                        keys.push(t);
+                    }
+                    for (word, alt, w) in thesaurus_alternatives(analyzer, &keys, &seq, idf) {
+                        ways.extend(in_fields(&wf, &alt, w));
+                        note_word(expansions, &atom.text, word);
+                        highlight.terms.extend(alt.into_iter().map(|(_, t)| t));
+                    }
+                }
             }
         }
         if !negated {
@@ -373,11 +505,85 @@ fn atom_query(
     Ok(any_of(ways))
 }
 
+/// The other words of the thesaurus groups of `keys` (a word as typed,
+/// width-folded, and its term), with their analyzed phrases and weights: at
+/// most [`MAX_THESAURUS`], none the same terms as `seq` or a hand-table
+/// synonym of it. The weight is [`THESAURUS`], times the typed word's idf over
+/// the alternative's when the alternative is rarer: BM25 rewards rarity, and a
+/// rare synonym would otherwise outrank the word typed (支援 → 扶助).
+fn thesaurus_alternatives(
+    analyzer: &'static Analyzer,
+    keys: &[&str],
+    seq: &[(usize, String)],
+    idf: &dyn Fn(&str) -> Option<f32>,
+) -> Vec<(&'static str, Seq, f32)> {
+    let terms: Vec<String> = seq.iter().map(|(_, t)| t.clone()).collect();
+    let hand = analyzer.synonyms().alternative_phrases(&terms);
+    let rarity = |s: &[(usize, String)]| -> Option<f32> {
+        s.iter().map(|(_, t)| idf(t)).sum::<Option<f32>>()
+    };
+    let typed = rarity(seq);
+    let mut out: Vec<(&'static str, Seq, f32)> = Vec::new();
+    for key in keys {
+        for (word, alt) in thesaurus_phrases(analyzer, key).iter() {
+            let (word, alt) = (*word, alt.clone());
+            if out.len() >= MAX_THESAURUS {
+                return out;
+            }
+            if alt.is_empty()
+                || alt.as_slice() == seq
+                || hand.contains(&alt)
+                || out.iter().any(|(_, a, _)| *a == alt)
+            {
+                continue;
+            }
+            let w = match (typed, rarity(&alt)) {
+                (Some(t), Some(a)) if a > t && a > 0.0 => THESAURUS * t / a,
+                _ => THESAURUS,
+            };
+            out.push((word, alt, w));
+        }
+    }
+    out
+}
+
+/// The thesaurus words of `key` with their analyzed phrases, from a cache:
+/// analysing each word is most of the cost of expansion, and queries repeat.
+fn thesaurus_phrases(analyzer: &'static Analyzer, key: &str) -> Alternatives {
+    static CACHE: OnceLock<Mutex<LruCache<String, Alternatives>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| {
+        Mutex::new(LruCache::new(
+            NonZeroUsize::new(4096).expect("a non-zero capacity"),
+        ))
+    });
+    if let Some(hit) = cache.lock().ok().and_then(|mut c| c.get(key).cloned()) {
+        return hit;
+    }
+    let words: Alternatives = Arc::new(
+        analyzer
+            .thesaurus()
+            .expansions(key)
+            .into_iter()
+            .take(4 * MAX_THESAURUS)
+            .map(|w| (w, analyzer.phrase(w)))
+            .collect(),
+    );
+    if let Ok(mut c) = cache.lock() {
+        c.put(key.to_string(), Arc::clone(&words));
+    }
+    words
+}
+
 fn note_expansion(expansions: &mut Vec<Expansion>, word: &str, alt: &[(usize, String)]) {
     let alt = Analyzer::shared()
         .synonyms()
         .member_for(alt)
         .unwrap_or_else(|| alt.iter().map(|(_, t)| t.as_str()).collect());
+    note_word(expansions, word, &alt);
+}
+
+fn note_word(expansions: &mut Vec<Expansion>, word: &str, alt: &str) {
+    let alt = alt.to_string();
     match expansions.iter_mut().find(|e| e.word == word) {
         Some(e) if !e.synonyms.contains(&alt) => e.synonyms.push(alt),
         Some(_) => {}

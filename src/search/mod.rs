@@ -7,6 +7,7 @@
 pub mod collect;
 pub mod compile;
 pub mod query;
+pub mod relax;
 pub mod snippet;
 pub mod suggest;
 
@@ -18,6 +19,7 @@ use serde::Serialize;
 use crate::index::{FACETS, Facet, IndexError, OpenIndex};
 use crate::model::{Level, Measure, PlanKind};
 pub use compile::Expansion;
+pub use relax::MatchMode;
 use tantivy::DocAddress;
 
 /// Longest accepted query, in characters.
@@ -78,6 +80,8 @@ pub struct SearchRequest {
     pub limit: usize,
     pub offset: usize,
     pub synonyms: bool,
+    /// Whether partial matches follow when few measures hold every word.
+    pub match_mode: MatchMode,
 }
 
 impl Default for SearchRequest {
@@ -89,6 +93,7 @@ impl Default for SearchRequest {
             limit: 10,
             offset: 0,
             synonyms: true,
+            match_mode: MatchMode::Auto,
         }
     }
 }
@@ -104,13 +109,14 @@ impl SearchRequest {
         filters.sort();
         filters.dedup();
         format!(
-            "{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{}",
+            "{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}",
             self.q,
             filters.join("\u{1e}"),
             self.sort,
             self.limit,
             self.offset,
-            self.synonyms
+            self.synonyms,
+            self.match_mode
         )
     }
 }
@@ -294,7 +300,13 @@ pub struct FacetCount {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchResponse {
+    /// Measures in the result list: the strict hits, plus the partial matches
+    /// when `relaxed`. The facets count the same measures.
     pub total: usize,
+    /// Measures holding every word of the query (and passing the filters).
+    pub strict_total: usize,
+    /// True when partial matches (some of the words) follow the strict hits.
+    pub relaxed: bool,
     pub offset: usize,
     pub limit: usize,
     pub hits: Vec<Hit>,
@@ -346,9 +358,15 @@ pub fn search_with<'r>(
 ) -> Result<SearchResponse, SearchError> {
     req.check()?;
     let parsed = query::parse(&req.q).map_err(SearchError::Syntax)?;
-    let compiled =
-        compile::compile(&parsed, &ix.fields, req.synonyms).map_err(SearchError::Syntax)?;
     let searcher = ix.reader.searcher();
+    let docs = searcher.num_docs().max(1);
+    let idf = |term: &str| {
+        let t = tantivy::Term::from_field_text(ix.fields.content, term);
+        let df = searcher.doc_freq(&t).ok()?;
+        Some(relax::idf(df, docs))
+    };
+    let compiled = compile::compile_with(&parsed, &ix.fields, req.synonyms, &idf)
+        .map_err(SearchError::Syntax)?;
     let key = match req.sort {
         Sort::Relevance | Sort::Document => collect::SortKey::None,
         Sort::Department => collect::SortKey::Department,
@@ -357,13 +375,36 @@ pub fn search_with<'r>(
     };
     let collector = collect::FacetedCollector::new(&req.filters, key, &ix.columns);
     let mut fruit = searcher.search(&*compiled.query, &collector)?;
+    let strict_total = fruit.hits.len();
+    let mut relaxed = false;
+    if req.match_mode == MatchMode::Auto
+        && strict_total < relax::RELAX_BELOW
+        && relax::may_relax(&parsed)
+        && let Some(q) = relax::relaxed_query(
+            &searcher,
+            &*compiled.query,
+            &compile::compile_relaxable(&parsed, &ix.fields, req.synonyms, &idf)
+                .map_err(SearchError::Syntax)?
+                .relax,
+        )?
+    {
+        let wider = searcher.search(&*q, &collector)?;
+        if wider.hits.len() > strict_total {
+            relaxed = true;
+            let strict: std::collections::HashSet<DocAddress> =
+                fruit.hits.iter().map(|h| h.address).collect();
+            let mut partial = wider.hits;
+            partial.retain(|h| !strict.contains(&h.address));
+            fruit.counts = wider.counts;
+            fruit.hits.extend(partial);
+        }
+    }
 
-    let hits = &mut fruit.hits;
-    let total = hits.len();
+    let total = fruit.hits.len();
     // Only the requested page needs to be in order: select the first
     // offset + limit hits, then sort those. Ties end on the address, which is
     // the order the hits were collected in, so this is the page a full
-    // stable sort would give.
+    // stable sort would give. Strict hits come before partial matches.
     let by = |a: &collect::RawHit, b: &collect::RawHit| {
         match req.sort {
             Sort::Relevance => b.score.total_cmp(&a.score).then(a.order.cmp(&b.order)),
@@ -375,11 +416,10 @@ pub fn search_with<'r>(
         .then(a.address.cmp(&b.address))
     };
     let wanted = req.offset.saturating_add(req.limit).min(total);
-    if wanted > 0 && wanted < total {
-        hits.select_nth_unstable_by(wanted - 1, by);
-        hits.truncate(wanted);
-    }
-    hits.sort_unstable_by(by);
+    let (strict_hits, partial_hits) = fruit.hits.split_at_mut(strict_total);
+    let strict_hits = first_sorted(strict_hits, wanted, by);
+    let partial_hits = first_sorted(partial_hits, wanted.saturating_sub(strict_total), by);
+    let hits: Vec<&collect::RawHit> = strict_hits.iter().chain(partial_hits.iter()).collect();
     let mut out = Vec::new();
     for h in hits.iter().skip(req.offset).take(req.limit) {
         let m = match records(h.address) {
@@ -478,6 +518,8 @@ pub fn search_with<'r>(
         total,
         offset: req.offset,
         limit: req.limit,
+        strict_total,
+        relaxed,
         hits: out,
         facets,
         expansions: compiled.expansions,
@@ -496,6 +538,26 @@ fn facet_value_label(facet: Facet, value: &str) -> Option<String> {
         Facet::Year => Some(crate::ingest::text::year_label_ja(value)),
         _ => None,
     }
+}
+
+/// The first `wanted` of `hits` in `by` order (the rest left unsorted).
+fn first_sorted(
+    hits: &mut [collect::RawHit],
+    wanted: usize,
+    by: impl Fn(&collect::RawHit, &collect::RawHit) -> std::cmp::Ordering,
+) -> &mut [collect::RawHit] {
+    let wanted = wanted.min(hits.len());
+    if wanted > 0 && wanted < hits.len() {
+        hits.select_nth_unstable_by(wanted - 1, &by);
+    }
+    let first = &mut hits[..wanted];
+    first.sort_unstable_by(&by);
+    first
+}
+
+/// What users are told when partial matches follow the strict hits.
+pub fn relaxed_notice(strict_total: usize) -> String {
+    format!("すべての語を含む施策は {strict_total} 件です。一部の語を含む施策を表示しています")
 }
 
 /// Renders a response for a terminal: one block per hit, then the facets.
@@ -518,6 +580,9 @@ pub fn render_text(res: &SearchResponse) -> String {
         (res.offset + 1).min(res.total),
         (res.offset + res.hits.len())
     );
+    if res.relaxed {
+        let _ = writeln!(s, "{}", relaxed_notice(res.strict_total));
+    }
     for e in &res.expansions {
         let _ = writeln!(s, "同義語: {} → {}", e.word, e.synonyms.join(", "));
     }

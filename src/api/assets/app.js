@@ -288,6 +288,7 @@
       q: p.get('q') || '',
       sort: p.get('sort') || 'relevance',
       synonyms: p.get('synonyms') !== 'off',
+      strict: p.get('match') === 'all',
       page: int(p.get('page'), 1),
       per_page: int(p.get('per_page'), 10),
       filters: {},
@@ -306,6 +307,7 @@
     for (const k of FACET_KEYS) for (const v of s.filters[k] || []) p.append(k, v);
     if (s.sort !== 'relevance') p.set('sort', s.sort);
     if (!s.synonyms) p.set('synonyms', 'off');
+    if (s.strict) p.set('match', 'all');
     if (s.page > 1) p.set('page', String(s.page));
     if (s.per_page !== 10) p.set('per_page', String(s.per_page));
     return p;
@@ -366,6 +368,7 @@
       }
       ui.perPage.value = String(state.per_page);
       ui.synonyms.checked = state.synonyms;
+      ui.strict.checked = state.strict;
       setTitle(state.q ? `「${state.q}」の検索結果` : '');
     }
 
@@ -375,6 +378,9 @@
       ui.status.textContent = res.total
         ? `${res.total.toLocaleString('ja-JP')}件中 ${from}〜${to}件目`
         : '該当する施策はありません。';
+      if (res.relaxed) {
+        ui.status.textContent += ` すべての語を含む施策は ${res.strict_total.toLocaleString('ja-JP')} 件です。一部の語を含む施策を表示しています（${res.strict_total + 1}件目から）。`;
+      }
       clear(ui.expansions);
       if (res.expansions && res.expansions.length) {
         append(ui.expansions, 
@@ -563,6 +569,11 @@
       state.page = 1;
       run(true);
     });
+    ui.strict.addEventListener('change', () => {
+      state.strict = ui.strict.checked;
+      state.page = 1;
+      run(true);
+    });
     window.onpopstate = () => {
       if (location.pathname !== '/') return route();
       state = readSearchState();
@@ -596,6 +607,7 @@
     const sort = el('select', { id: 'sort', name: 'sort' }, SORTS.map(([v, t]) => el('option', { value: v }, t)));
     const perPage = el('select', { id: 'per-page', name: 'per_page' }, PER_PAGE.map((n) => el('option', { value: String(n) }, `${n}件`)));
     const synonyms = el('input', { id: 'synonyms', type: 'checkbox', name: 'synonyms', checked: true });
+    const strict = el('input', { id: 'match-all', type: 'checkbox', name: 'match' });
     const form = el('form', { id: 'search-form', role: 'search', class: 'search-form' },
       el('label', { for: 'q', class: 'q-label' }, '検索語'),
       el('div', { class: 'q-row' },
@@ -606,7 +618,8 @@
       el('div', { class: 'options' },
         el('span', { class: 'option' }, el('label', { for: 'sort' }, '並び順'), sort),
         el('span', { class: 'option' }, el('label', { for: 'per-page' }, '表示件数'), perPage),
-        el('span', { class: 'option' }, synonyms, el('label', { for: 'synonyms' }, '同義語展開'))));
+        el('span', { class: 'option' }, synonyms, el('label', { for: 'synonyms' }, '同義語展開')),
+        el('span', { class: 'option' }, strict, el('label', { for: 'match-all' }, 'すべての語を含む施策のみ'))));
     const suggest = suggestBox(q, list);
     return {
       form,
@@ -614,6 +627,7 @@
       sort,
       perPage,
       synonyms,
+      strict,
       suggest,
       status: el('p', { id: 'result-status', class: 'status', role: 'status', 'aria-live': 'polite', tabindex: '-1' }),
       csv: el('a', { id: 'search-csv', class: 'button', href: '/api/search?format=csv', download: 'shisaku-search.csv', hidden: true }, '結果を CSV でダウンロード（全件）'),
