@@ -293,6 +293,14 @@ fn compile_inner(
     let mut expansions = Vec::new();
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut relax = Relaxable::default();
+    // a word is taken apart into its terms only when it is the query's one
+    // plain word: beside other words it is one unit, so that a common part
+    // (者 of 障がい者) cannot make a partial match on its own
+    let plain_clauses = parsed
+        .clauses
+        .iter()
+        .filter(|c| !c.negated && !(c.any_of.len() == 1 && c.any_of[0].phrase))
+        .count();
     for clause in &parsed.clauses {
         let mut alts = Vec::new();
         let mut term_units = Vec::new();
@@ -316,7 +324,7 @@ fn compile_inner(
             relax.excluded.push(boxed(Excluded(q.box_clone())));
         } else if clause.any_of.len() == 1 && clause.any_of[0].phrase {
             relax.required.push(q.box_clone());
-        } else if clause.any_of.len() == 1 && term_units.len() > 1 {
+        } else if plain_clauses == 1 && clause.any_of.len() == 1 && term_units.len() > 1 {
             relax.units.extend(term_units);
         } else {
             // an OR group is as rare as its commonest word; a word as its rarest term
@@ -433,6 +441,7 @@ fn atom_query(
                 let option = any_of(options);
                 if let Some(units) = term_units.as_deref_mut()
                     && terms.len() > 1
+                    && t.chars().count() > 1
                     && !terms[..i].contains(t)
                 {
                     units.push((option.box_clone(), idf(t)));
