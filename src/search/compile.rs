@@ -299,7 +299,7 @@ fn compile_inner(
     let plain_clauses = parsed
         .clauses
         .iter()
-        .filter(|c| !c.negated && !(c.any_of.len() == 1 && c.any_of[0].phrase))
+        .filter(|c| !(c.negated || (c.any_of.len() == 1 && c.any_of[0].phrase)))
         .count();
     for clause in &parsed.clauses {
         let mut alts = Vec::new();
