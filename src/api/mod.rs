@@ -425,7 +425,6 @@ pub async fn watch_generations(state: AppState, every: Duration) {
 mod tests {
     use super::*;
     use crate::cores;
-    use std::time::Instant;
 
     fn state(timeout: Duration) -> AppState {
         let config = Config {
@@ -437,32 +436,50 @@ mod tests {
 
     /// Work that runs past the timeout is a 503; so is work that waited for a
     /// free engine thread past it. The pool serves again once they are done.
+    /// The slow work holds every engine thread until the test lets it go, so
+    /// the order of events does not depend on timing.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn engine_work_past_the_timeout_or_queued_past_it_is_a_503() {
         let s = state(Duration::from_millis(300));
-        let slow = (0..cores()).map(|_| {
-            let s = s.clone();
-            tokio::spawn(async move {
-                run_blocking(&s, |_| {
-                    std::thread::sleep(Duration::from_millis(900));
-                    Ok(())
+        let gate = Arc::new(tokio::sync::RwLock::new(()));
+        let held = gate.clone().write_owned().await;
+        let (started_tx, mut started) = tokio::sync::mpsc::unbounded_channel();
+        let (done_tx, mut done) = tokio::sync::mpsc::unbounded_channel();
+        let slow: Vec<_> = (0..cores())
+            .map(|_| {
+                let (s, gate) = (s.clone(), gate.clone());
+                let (started_tx, done_tx) = (started_tx.clone(), done_tx.clone());
+                tokio::spawn(async move {
+                    run_blocking(&s, move |_| {
+                        started_tx.send(()).unwrap();
+                        drop(gate.blocking_read());
+                        done_tx.send(()).unwrap();
+                        Ok(())
+                    })
+                    .await
                 })
-                .await
             })
-        });
-        let slow: Vec<_> = slow.collect();
-        // every engine thread is asleep: this one waits in the queue
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let started = Instant::now();
-        let queued = run_blocking(&s, |_| Ok(())).await.unwrap_err();
+            .collect();
+        for _ in 0..cores() {
+            started.recv().await.unwrap();
+        }
+        // every engine thread is held: this one waits in the queue past its timeout
+        // (bounded only so that a pool that ignores the timeout fails the
+        // test instead of hanging it)
+        let queued = tokio::time::timeout(Duration::from_secs(60), run_blocking(&s, |_| Ok(())))
+            .await
+            .expect("queued work is answered when its timeout passes")
+            .unwrap_err();
         assert_eq!(queued.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(queued.code, "timeout");
-        assert!(started.elapsed() < Duration::from_millis(800));
         for t in slow {
             let e = t.await.unwrap().unwrap_err();
             assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);
         }
-        tokio::time::sleep(Duration::from_millis(900)).await;
+        drop(held);
+        for _ in 0..cores() {
+            done.recv().await.unwrap();
+        }
         assert_eq!(run_blocking(&s, |e| Ok(e.measures.len())).await.unwrap(), 0);
     }
 
