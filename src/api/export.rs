@@ -110,8 +110,7 @@ pub fn search_csv(engine: &Engine, req: &SearchRequest) -> ApiResult<Vec<u8>> {
 /// and match (a sentence without matches has one row with the match columns
 /// empty).
 pub fn similar_csv(res: &SimilarResponse) -> ApiResult<Vec<u8>> {
-    let mut w = writer();
-    w.write_record([
+    const HEADER: [&str; 12] = [
         "文番号",
         "下書きの文",
         "類似度",
@@ -124,26 +123,17 @@ pub fn similar_csv(res: &SimilarResponse) -> ApiResult<Vec<u8>> {
         "行",
         "ファイル",
         "施策ID",
-    ])
-    .map_err(csv_err)?;
+    ];
+    let mut w = writer();
+    w.write_record(HEADER).map_err(csv_err)?;
     for (i, s) in res.sentences.iter().enumerate() {
         let n = (i + 1).to_string();
         if s.matches.is_empty() {
-            w.write_record([
-                n.as_str(),
-                &s.sentence,
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            ])
-            .map_err(csv_err)?;
+            // the match columns left empty
+            let mut row = [""; HEADER.len()];
+            row[0] = &n;
+            row[1] = &s.sentence;
+            w.write_record(row).map_err(csv_err)?;
         }
         for m in &s.matches {
             let field = match m.field {
