@@ -380,7 +380,7 @@ impl Engine {
     pub fn search_json(&self, req: &SearchRequest) -> Result<Bytes, EngineError> {
         let req = &*self.plan_ids_as_names(req);
         req.check()?;
-        if let Some(hit) = self.cached_search_json(req) {
+        if let Some(hit) = self.cached(req) {
             return Ok(hit);
         }
         let mut res = search::search_with(&self.index, req, &|a| self.record_at(a))?;
@@ -395,9 +395,15 @@ impl Engine {
     /// The cached JSON answer to `req`, if there is one: cheap enough to try
     /// before handing the search to a worker thread.
     pub fn cached_search_json(&self, req: &SearchRequest) -> Option<Bytes> {
-        let cache = self.search_cache.as_ref()?;
+        self.search_cache.as_ref()?;
         let req = &*self.plan_ids_as_names(req);
         req.check().ok()?;
+        self.cached(req)
+    }
+
+    /// The cached answer to `req`, already checked and with plan ids named.
+    fn cached(&self, req: &SearchRequest) -> Option<Bytes> {
+        let cache = self.search_cache.as_ref()?;
         lock(cache).get(&req.cache_key()).cloned()
     }
 
