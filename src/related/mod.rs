@@ -218,22 +218,24 @@ fn profile_terms_with(
             prev = None;
             continue;
         }
-        let mut add = |term: &str, w: f32| {
+        // `canon`: the term's canonical form when already looked up
+        let mut add = |term: &str, canon: Option<String>, w: f32| {
             if term.chars().count() < 2
                 || stop.contains(term)
                 || term.chars().all(|c| c.is_ascii_digit())
             {
                 return;
             }
-            let canon = canonical(analyzer, term);
+            let canon = canon.unwrap_or_else(|| canonical(analyzer, term));
             *out.entry(canon).or_default() += w;
         };
-        add(&t.term, weight);
-        if t.term.chars().count() >= 2 && canonical(analyzer, &t.term) == t.term {
+        let canon = (t.term.chars().count() >= 2).then(|| canonical(analyzer, &t.term));
+        if canon.as_deref() == Some(t.term.as_str()) {
             surfaces.push((t.term.clone(), t.surface.clone()));
         }
+        add(&t.term, canon, weight);
         for p in &t.parts {
-            add(p, weight * PART_WEIGHT);
+            add(p, None, weight * PART_WEIGHT);
         }
         if let Some((pos, p)) = &prev
             && *pos + 1 == t.position
