@@ -95,11 +95,12 @@ const COVERAGE_WEIGHT: f32 = 0.1;
 const NOT_HEADS: [&str; 8] = ["経費", "管理", "運営", "関係", "関連", "等", "費", "補助"];
 
 /// Postings longer than this are not probed (see module docs): terms in
-/// more than an eighth of a large corpus. A small corpus (under 16,000
-/// measures) probes every term: reading all of its postings is cheap, and
-/// an eighth of it is a few dozen measures, so skipping terms that common
-/// would lose many of the links exhaustive scoring finds (`bench
-/// --links-sample N --exact N` measures the recall).
+/// more than an eighth of a large corpus, but never a cap below
+/// [`PROBE_DEPTH`], so a small corpus (up to 2,000 measures) probes every
+/// term: reading all of its postings is cheap, and an eighth of it is a few
+/// dozen measures, so skipping terms that common would lose many of the
+/// links exhaustive scoring finds (`bench --links-sample N --exact N`
+/// measures the recall).
 pub fn max_postings(n: usize) -> usize {
     (n / 8).max(PROBE_DEPTH)
 }
