@@ -125,7 +125,7 @@ pub struct Engine {
     /// `None` when caching is turned off.
     search_cache: Option<Mutex<LruCache<String, Bytes>>>,
     /// The overlaps at the last threshold asked for (computing them reads
-    /// every link; at a million measures that takes seconds).
+    /// every link, which takes seconds on a large corpus).
     overlaps: Mutex<Option<Arc<Overlaps>>>,
     /// Position in `measures` of each document, by segment and doc id: a
     /// hit's record is read from memory, not from the index's store.

@@ -11,8 +11,10 @@ use shisaku::related::overlap::ReportWindow;
 use shisaku::search::{self, SearchRequest, Sort};
 
 /// mimalloc instead of the system allocator: a search allocates and frees
-/// hundreds of small strings and query parts, and an index build millions
-/// (measured in docs/PERFORMANCE.md).
+/// hundreds of small strings and query parts, and an index build millions;
+/// with glibc's allocator malloc and free are a large share of a search's
+/// CPU, mimalloc's per-thread free lists make them cheap (see
+/// docs/PERFORMANCE.md, design notes).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

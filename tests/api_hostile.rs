@@ -126,9 +126,9 @@ async fn expect_4xx(uris: &[String]) {
 #[tokio::test]
 async fn thousands_of_filters() {
     let many = |part: &str, n: usize| format!("/api/search?{}", vec![part; n].join("&"));
-    // regression: an equivalent request within the limit is cached first; the
-    // cache key folds duplicate filters, and the cache used to answer the
-    // request over the limit before its limits were checked
+    // an equivalent request within the limit is cached first; the cache key
+    // folds duplicate filters, so the request over the limit is refused only
+    // if its limits are checked before the cache is consulted
     for n in [1, 3, 64] {
         let (s, b) = send(
             Request::get(many("section=y", n))

@@ -323,9 +323,9 @@ fn edge_queries_from_the_brief() {
     }
 }
 
-/// Regression: the response cache folds duplicate filters into one key, and
-/// was consulted before the request's limits were checked, so 65 copies of a
-/// filter (over the limit of 64) were answered from the entry of a request
+/// The request's limits are checked before the response cache is consulted:
+/// the cache folds duplicate filters into one key, so a request with one
+/// filter too many would otherwise be answered from the entry of a request
 /// with three copies instead of being refused.
 #[test]
 fn engine_cache_does_not_bypass_request_limits() {
@@ -348,12 +348,12 @@ fn engine_cache_does_not_bypass_request_limits() {
     }
 }
 
-/// Regression: an excluded phrase (`-"…"`) whose scorer ran out of documents
-/// before the positive clause did was sought backwards by tantivy's
-/// exclusion, tripping a debug assertion in tantivy's PhraseScorer
-/// (`target (1) should be greater than or equal to doc (2147483647)`): a
-/// panic in debug builds, a 500 from the API. Found by
-/// `syntax_character_queries` at 5,000 cases.
+/// An excluded phrase (`-"…"`) whose scorer runs out of documents before the
+/// positive clause does is never sought backwards: tantivy's exclusion would
+/// trip a debug assertion in its PhraseScorer (`target (1) should be greater
+/// than or equal to doc (2147483647)`), a panic in debug builds and a 500 from
+/// the API. `syntax_character_queries` meets such queries only in long
+/// campaigns (`PROPTEST_CASES=5000`), so they are listed here.
 #[test]
 fn excluded_phrases_that_run_out_first() {
     for q in [

@@ -278,7 +278,8 @@ mod tests {
         assert_eq!(fold_chars("ABC").text, "abc");
     }
 
-    /// The character filter as it was before the fast path, for comparison.
+    /// The character filter without the fast path (every character through
+    /// NFKC): the reference the fast path must agree with.
     fn fold_chars_reference(text: &str) -> Normalized {
         let mut out = Normalized::default();
         let mut units = text.char_indices().peekable();

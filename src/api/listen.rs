@@ -3,9 +3,9 @@
 //!
 //! The kernel spreads new connections over the listeners, and a connection is
 //! accepted, read, answered and closed on one thread. With one shared accept
-//! loop on a multi-threaded runtime every connection crossed threads at least
-//! once (accept on one, serve on another); for clients that close the
-//! connection after each response that hand-off was a large part of the cost.
+//! loop on a multi-threaded runtime every connection would cross threads at
+//! least once (accept on one, serve on another); for clients that close the
+//! connection after each response that hand-off is a large part of the cost.
 //! Engine work runs on the engine pool ([`super::run_blocking`]), one
 //! thread per core shared by every worker, so a slow search never holds up a
 //! worker's other connections.
@@ -26,7 +26,7 @@ use super::timeouts::{Conn, TimedListener, Timeouts};
 
 /// The worker sockets, bound to the address but not yet listening: binding
 /// comes first, so that a busy address is reported before a large index has
-/// been opened (minutes at a million measures), while connections are
+/// been opened (which can take a long time), while connections are
 /// refused rather than queued until the server is ready.
 pub struct Listeners {
     addr: SocketAddr,

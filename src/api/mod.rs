@@ -118,7 +118,7 @@ impl AppState {
 }
 
 /// The engine pool: one thread per core, apart from rayon's global pool
-/// (which a reindex's related links keep busy for minutes).
+/// (which a reindex's related links keep busy for as long as they run).
 fn engine_pool() -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
         .num_threads(crate::cores())
@@ -130,9 +130,9 @@ fn engine_pool() -> rayon::ThreadPool {
 /// Runs a request's engine work on the engine pool, with the request
 /// timeout. The pool has one thread per core and queues the rest: every
 /// search is CPU work, so running more at once than there are cores only adds
-/// threads. At 64 connections on two cores, a thread per request (tokio's
-/// blocking pool) gave 7.1k req/s, p99 57 ms and 940 MiB of RSS (each
-/// thread's allocator heap); see docs/PERFORMANCE.md, session 12.
+/// threads. A thread per request (tokio's blocking pool) grows with the
+/// connections, and each thread keeps its own allocator heap: more memory
+/// and a longer tail under load, for no more throughput.
 pub async fn run_blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
@@ -299,7 +299,7 @@ async fn refuse_oversized_bodies(
 /// The cross-cutting layers (request id, tracing, CORS, body limit) wrap the
 /// routes once, as a single stack around the inner router: `Router::layer`
 /// would wrap every route in each layer separately, and axum clones a route's
-/// boxed layers on every request (measured: see docs/PERFORMANCE.md).
+/// boxed layers on every request.
 pub fn app(state: AppState) -> Result<Router, String> {
     let routes = Router::new()
         .route("/api/search", get(handlers::search))
@@ -362,8 +362,8 @@ pub fn app(state: AppState) -> Result<Router, String> {
 }
 
 /// Computes the overlaps at the default threshold in the background, so the
-/// first visit to the overlap page does not wait for them (at a million
-/// measures they take seconds). Nothing happens outside a tokio runtime.
+/// first visit to the overlap page does not wait for them (on a large
+/// corpus they take seconds). Nothing happens outside a tokio runtime.
 fn warm(engine: &Arc<Engine>) {
     if let Ok(rt) = tokio::runtime::Handle::try_current() {
         let engine = Arc::clone(engine);

@@ -1,9 +1,9 @@
 //! The links file of a generation (`related.links`): every measure's
 //! related links as numbers, so that opening a large index reads them
-//! without parsing text. At a million measures the JSON form
-//! (`related.jsonl`, still read for generations built before it) was 5.6 GB
-//! and took most of the two and a half minutes an open took: a string for
-//! every link's id and shared term, each parsed, allocated and looked up.
+//! without parsing text. In a text form (such as the older `related.jsonl`,
+//! still read for generations that have no `related.links`) every link's id
+//! and shared term is a string to parse, allocate and look up, which makes
+//! the file several times larger and most of the time an open takes.
 //!
 //! Layout (integers little-endian; strings are a `u32` byte length and
 //! UTF-8):

@@ -71,11 +71,10 @@ const CURRENT: &str = "CURRENT";
 const LOCK: &str = "LOCK";
 
 /// Documents from which an index's searches run their segments on every
-/// core. On the 463 seed measures that costs throughput under load (server
-/// CPU per uncached search 0.45-0.49 -> 0.53-0.82 ms, wrk at 2 and 64
-/// connections); at 100k measures it cuts a lone search's p50 by 15-20 %, at
-/// a million p50 38.6 -> 31.6 ms and p99 109.6 -> 80.5 ms on two cores
-/// (docs/PERFORMANCE.md, session 8).
+/// core. Below it, handing segments to other threads costs more CPU than
+/// the search itself, which lowers throughput under load; above it, a lone
+/// search's latency is set by the matches to score and count, and spreading
+/// them over the cores shortens it.
 pub const PARALLEL_SEARCH_DOCS: u64 = 50_000;
 
 /// Threads that search an index of `docs` documents: every core from
@@ -407,8 +406,8 @@ fn write_all(
     }
     writer.commit()?;
     // A search looks up and opens every query term once per segment, so the
-    // indexing threads' segments (2 for the seeds, 4 at 100k, 7 at 1M) are
-    // merged into as many as its searches use threads ([`search_threads`]);
+    // indexing threads' segments (one or more per thread, more for a large
+    // corpus) are merged into as many as its searches use threads ([`search_threads`]);
     // the index is never written to again.
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     // (segment ids only: a segment's meta held here would keep its files
@@ -469,7 +468,7 @@ mod tests {
 
     #[test]
     fn segment_groups_are_balanced_and_keep_every_segment() {
-        // the seven segments of session 11's 1M build, into two groups
+        // the segment sizes of a million-measure build, into two groups
         let sizes = [386_847, 386_840, 48_501, 48_289, 48_243, 47_378, 33_902];
         let groups = segment_groups(&sizes, 2);
         assert_eq!(groups.len(), 2);

@@ -44,8 +44,7 @@
 //! one measure's postings and candidates are often still in the cache for
 //! the next, and their profiles are *stored* in that order (a measure's
 //! *slot*), so that the candidates of one group lie near each other in
-//! memory instead of anywhere in the corpus (linking took 22 % less time at
-//! a million measures, 20–32 % less at 100,000). Every tie is still broken
+//! memory instead of anywhere in the corpus. Every tie is still broken
 //! by the measure's position in the corpus, never by its slot, so the links
 //! do not depend on how the profiles are laid out (a test stores them in
 //! other orders).
@@ -96,11 +95,12 @@ const COVERAGE_WEIGHT: f32 = 0.1;
 const NOT_HEADS: [&str; 8] = ["経費", "管理", "運営", "関係", "関連", "等", "費", "補助"];
 
 /// Postings longer than this are not probed (see module docs): terms in
-/// more than an eighth of a large corpus. A small corpus (under 16,000
-/// measures) probes every term: reading all of its postings is cheap, and
-/// on the real documents (463 measures) skipping the terms in more than 64
-/// of them lost a third of the links exhaustive scoring finds (recall@20
-/// 0.68 against 0.90 now, `bench --links-sample 463 --exact 463`).
+/// more than an eighth of a large corpus, but never a cap below
+/// [`PROBE_DEPTH`], so a small corpus (up to 2,000 measures) probes every
+/// term: reading all of its postings is cheap, and an eighth of it is a few
+/// dozen measures, so skipping terms that common would lose many of the
+/// links exhaustive scoring finds (`bench --links-sample N --exact N`
+/// measures the recall).
 pub fn max_postings(n: usize) -> usize {
     (n / 8).max(PROBE_DEPTH)
 }
@@ -859,9 +859,8 @@ impl Profiles {
     /// their slots): those whose two heaviest probed terms are the same come
     /// one after the other, so they read many of the same postings and
     /// rescore many of the same candidates while those are still in the
-    /// cache. Linking is 10–15 % faster at 100,000 measures than in position
-    /// order, and storing the profiles in this order takes another 20–32 %
-    /// off (see `docs/PERFORMANCE.md`, session 11).
+    /// cache; storing the profiles in this order also puts the candidates
+    /// of one group near each other in memory.
     pub fn link_order(&self) -> Vec<usize> {
         self.position_of.iter().map(|&d| d as usize).collect()
     }
@@ -959,9 +958,9 @@ struct Query {
 }
 
 /// Per-thread accumulator of candidate scores: dense over one [`BLOCK`] of
-/// measure positions (a hash map per measure was most of the link time on
-/// large corpora; a dense array over a million measures, 4 MB, spilled out
-/// of the core's cache). Only positive amounts are added, so a sum of zero
+/// measure positions: a hash map per measure is slow on large corpora, and
+/// a dense array over every measure of a large corpus (4 bytes each) spills
+/// out of the core's cache. Only positive amounts are added, so a sum of zero
 /// means "not touched yet".
 struct Scratch {
     acc: Vec<f32>,
@@ -1173,8 +1172,8 @@ mod tests {
         }
     }
 
-    /// The pair score as it was computed before the term table: three
-    /// merges of sorted lists. The table must give the same scores to the bit.
+    /// The pair score by three merges of sorted lists, the reference the
+    /// term table is checked against: it must give the same scores to the bit.
     fn score_by_merge(p: &Profiles, a: usize, b: usize) -> f32 {
         let (a, b) = (p.slot(a), p.slot(b));
         let cos: f32 = matching(p.rows.vector(a), p.rows.vector(b))

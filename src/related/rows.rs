@@ -2,9 +2,9 @@
 //!
 //! The link computation reads, for every measure, the term vectors and
 //! title terms of a few hundred others picked all over the corpus. One
-//! `Vec` per measure put each of those rows in its own heap block; with a
-//! million measures that is millions of blocks and a cache miss for the
-//! header before the data. Here row `i` is the slice
+//! `Vec` per measure would put each of those rows in its own heap block:
+//! on a large corpus millions of blocks, and a cache miss for the header
+//! before the data. Here row `i` is the slice
 //! `items[starts[i]..starts[i + 1]]`.
 
 /// Rows of `T`, addressed by position.

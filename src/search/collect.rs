@@ -59,9 +59,9 @@ const ID_MASK: u32 = (1 << ID_BITS) - 1;
 /// A search reads all nine facets of every matching document. From tantivy's
 /// columns that is nine lookups per document, each decoding a row index and
 /// bit-packed values, and counts by segment ordinal that must be merged by
-/// string (together about a third of a search at 100k measures); here it is
-/// one short run of memory and counts by id. Costs 4 bytes per document and
-/// 4 per facet value (about 60 MB at a million measures).
+/// string (a large share of a search on a large corpus); here it is one
+/// short run of memory and counts by id. Costs 4 bytes per document and 4
+/// per facet value.
 struct FacetRows {
     starts: Box<[u32]>,
     entries: Box<[u32]>,

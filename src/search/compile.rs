@@ -607,8 +607,8 @@ fn note_word(expansions: &mut Vec<Expansion>, word: &str, alt: &str) {
 /// scorer whether it holds each candidate with `seek_danger`, also once that
 /// scorer has run out of documents, i.e. with a target below its current
 /// doc; tantivy 0.27's PhraseScorer debug-asserts against exactly that
-/// (tantivy issue #2811), so `研修 -"…"` panicked in debug builds (a 500
-/// from the API) when the excluded phrase ran out first. This wrapper
+/// (tantivy issue #2811), so `研修 -"…"` would panic in debug builds (a 500
+/// from the API) whenever the excluded phrase runs out first. This wrapper
 /// answers such calls itself and only ever seeks its scorer forwards: the
 /// documents excluded are the same.
 #[derive(Debug)]

@@ -854,8 +854,9 @@ mod tests {
 
     const SMALL: &str = "目 次\n\n第1章 はじめに\n- 1 背景 ○\n\n第1章 はじめに\n\n1 背景\n\n本文です。\n\n基本方針Ⅰ 旧計画の方針\n\n○主な取組\n\n- 旧い取組。\n\n第3章 取組\n\n4 施策の展開\n\n基本方針Ⅰ つながり\n\n取組の視点 I -1\n\n▶ 関心を持つ\n\n【取組 1】 情報発信\n\n説明の段落です。\n\n<市民アンケート>\n\n(主な事業や取組)\n\n事業名等\t事業概要\n出前講座\t講師を派遣する。\n\t事業の実施主体「◎」 連携・協力団体「○」\n\t市\t市社協\t民生委員\t校区社協\t地域団体等\t地域住民\n\t◎\t\t\t\t○\t\t市内全域\n\n【取組●】●●風景\n\n写真添付予定\n\n第4章 後見\n\n3 取組の方向性\n\n1.推進\n\n(1)担い手の確保\n\n担い手を確保します。\n\n2.ネットワーク\n\nネットワークを深めます。\n\n3. 成果指標\n\n指標 1\n";
 
-    /// Regression (found by tests/fuzz_import.rs): a document that is only a
-    /// table of contents was warned about at the line after its last one.
+    /// A document that is only a table of contents is warned about at its
+    /// own lines, never at the line after its last one (a case
+    /// tests/fuzz_import.rs meets).
     #[test]
     fn warnings_stay_inside_a_document_that_is_all_toc() {
         for text in ["目 次", "目 次\n\n第1章 はじめに\n- 1 背景 ○"] {
@@ -869,8 +870,8 @@ mod tests {
         }
     }
 
-    /// Regression (found by tests/fuzz_import.rs in CI): an initiative
-    /// heading whose title was cut off is kept, flagged `no-title` and warned about.
+    /// An initiative heading whose title was cut off is kept, flagged
+    /// `no-title` and warned about (a case tests/fuzz_import.rs meets).
     #[test]
     fn an_initiative_without_a_title_is_flagged() {
         let text = "4 施策の展開\n\n基本方針Ⅰ つながり\n\n【取組 1】\n\n説明の段落です。\n";

@@ -429,8 +429,8 @@ fn a_column_empty_on_a_whole_page_flags_its_rows() {
     assert!(warned(&out, 2, "cannot be decided"));
 }
 
-/// Regression (found by tests/fuzz_import.rs): `《新規》` split off into a
-/// cell of its own made a record with an empty title.
+/// `《新規》` split off into a cell of its own is joined with the title, never
+/// read as a record with an empty title (a case tests/fuzz_import.rs meets).
 #[test]
 fn a_marker_in_a_cell_of_its_own_is_joined_with_the_title() {
     let cells = [
