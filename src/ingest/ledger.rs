@@ -248,10 +248,17 @@ impl Ledger {
                 file: self.file.clone(),
                 line: s.line_start,
                 code: WarningCode::NotRead,
-                message: format!(
-                    "{}〜{}行目はどのレコードにも読み込まれていません: {}",
-                    s.line_start, s.line_end, s.preview
-                ),
+                message: if s.line_start == s.line_end {
+                    format!(
+                        "{}行目はどのレコードにも読み込まれていません: {}",
+                        s.line_start, s.preview
+                    )
+                } else {
+                    format!(
+                        "{}〜{}行目はどのレコードにも読み込まれていません: {}",
+                        s.line_start, s.line_end, s.preview
+                    )
+                },
             });
         }
         self.warnings.sort_by_key(|w| w.line);

@@ -378,12 +378,13 @@ impl Run<'_, '_> {
             .enumerate()
             .filter_map(|(p, c)| Some(format!("{} → {}", schema.describe(p), c.field?.key())))
             .collect();
-        self.ledger.note(format!(
-            "見出し {}〜{}行目: {}",
-            schema.lines.0,
-            schema.lines.1,
-            mapping.join("、")
-        ));
+        let lines = if schema.lines.0 == schema.lines.1 {
+            format!("{}行目", schema.lines.0)
+        } else {
+            format!("{}〜{}行目", schema.lines.0, schema.lines.1)
+        };
+        self.ledger
+            .note(format!("見出し {lines}: {}", mapping.join("、")));
         self.schemas.push(schema);
         j
     }
