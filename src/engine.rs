@@ -56,11 +56,11 @@ pub enum EngineError {
     /// Documents failed to import, so no generation was built: the index
     /// folder is unchanged.
     #[error(
-        "{} of {} documents failed to import, so the index in {} was not changed{}: {}; \
-         fix them, or build from the others with `shisaku index --allow-partial`",
-        failed.len(), reports.len(), root.display(),
-        current.as_deref().map(|c| format!(" ({c} stays current)")).unwrap_or_default(),
-        failed.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+        "{}文書中{}文書を取り込めなかったため、{} の索引は変更していません{}: {}。\
+         これらを直すか、`shisaku index --allow-partial` でほかの文書から索引を作ってください",
+        reports.len(), failed.len(), root.display(),
+        current.as_deref().map(|c| format!("（{c} を使い続けます）")).unwrap_or_default(),
+        failed.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("。")
     )]
     ImportFailed {
         root: PathBuf,

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
@@ -388,6 +389,7 @@ async fn browser_end_to_end() {
         what_staff_see(&b, &base).await;
         overlaps_to_work_with(&b, &base).await;
         phone_width(&b, &base).await;
+        prints_cleanly(&b, &base).await;
     });
     let outcome = tokio::time::timeout(Duration::from_secs(300), scenarios).await;
     let _ = client.close().await;
@@ -1357,10 +1359,6 @@ async fn what_staff_see(b: &Browser, base: &str) {
         .js("return fetch('/favicon.ico').then(r => r.status + ' ' + r.headers.get('content-type'));")
         .await;
     assert_eq!(icon, "200 image/x-icon");
-    let print = b
-        .js("return [...document.styleSheets].some(s => [...s.cssRules].some(r => r.media && r.media.mediaText === 'print'));")
-        .await;
-    assert_eq!(print, true, "a print stylesheet");
 }
 
 /// The overlap page: in-page navigation, pairs before clusters, heat-map
@@ -1543,4 +1541,170 @@ async fn phone_width(b: &Browser, base: &str) {
     );
     b.screenshot("search-390").await;
     b.c.set_window_size(1280, 1400).await.unwrap();
+}
+
+/// A Chrome DevTools Protocol command sent through chromedriver's
+/// passthrough (`POST /session/{id}/goog/cdp/execute`), which WebDriver
+/// itself lacks: print media emulation and an exact viewport size.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+async fn cdp(b: &Browser, cmd: &'static str, params: Value) {
+    b.c.issue_cmd(Cdp { cmd, params })
+        .await
+        .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"));
+}
+
+/// The printable width of an A4 page with the print stylesheet's `@page`
+/// margins (210 mm - 2 x 12 mm at 96 CSS px per inch), and its height
+/// (297 mm - 2 x 15 mm).
+const A4_WIDTH_PX: u64 = 703;
+const A4_HEIGHT_PX: f64 = 1009.0;
+
+/// What the page looks like on paper, measured under print media at the
+/// printable A4 width: what is shown that should not be (screen controls),
+/// what sticks out to the right, table cells too narrow to hold a few
+/// characters a line, links whose box is clipped, and the page count.
+const PRINT_CHECK: &str = r#"
+const width = document.documentElement.clientWidth;
+const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+const controls = [...document.querySelectorAll('.site-header, nav, form, button, input, select, .button, .skip-link, .site-footer, .facets, .pager')]
+  .filter(shown).map(name);
+const wide = [...document.querySelectorAll('body *')]
+  .filter((e) => shown(e) && e.getBoundingClientRect().right > width + 1).map(name);
+const squeezed = [...document.querySelectorAll('th, td')]
+  .filter((c) => shown(c) && c.textContent.trim().length > 3)
+  .filter((c) => c.getBoundingClientRect().width < 3.5 * parseFloat(getComputedStyle(c).fontSize))
+  .map((c) => name(c) + ' ' + c.textContent.trim().slice(0, 12) + ' ' + Math.round(c.getBoundingClientRect().width) + 'px');
+const clipped = [...document.querySelectorAll('main a')].filter(shown).filter((a) => {
+  const r = a.getBoundingClientRect();
+  for (let p = a.parentElement; p && p !== document.body; p = p.parentElement) {
+    const o = getComputedStyle(p).overflowX;
+    if (o !== 'visible') {
+      const q = p.getBoundingClientRect();
+      if (r.left < q.left - 1 || r.right > q.right + 1) return true;
+    }
+  }
+  return r.left < -1 || r.right > width + 1;
+}).map((a) => a.textContent.trim().slice(0, 20));
+return {
+  width,
+  print: matchMedia('print').matches,
+  controls, wide: wide.slice(0, 8), squeezed: squeezed.slice(0, 8), clipped: clipped.slice(0, 8),
+  height: document.documentElement.scrollHeight,
+  text: document.querySelector('main').innerText.length,
+};
+"#;
+
+async fn print_check(b: &Browser, what: &str, max_pages: f64) -> Value {
+    let v = b.js(PRINT_CHECK).await;
+    assert_eq!(v["print"], true, "{what}: print media is emulated: {v}");
+    assert_eq!(v["width"], A4_WIDTH_PX, "{what}: A4 width: {v}");
+    assert!(
+        v["text"].as_u64().unwrap() > 100,
+        "{what}: content printed: {v}"
+    );
+    assert_eq!(
+        v["controls"],
+        json!([]),
+        "{what}: screen controls print: {v}"
+    );
+    assert_eq!(v["wide"], json!([]), "{what}: wider than A4: {v}");
+    assert_eq!(
+        v["squeezed"],
+        json!([]),
+        "{what}: squeezed table cells: {v}"
+    );
+    assert_eq!(v["clipped"], json!([]), "{what}: links cut off: {v}");
+    let pages = v["height"].as_f64().unwrap() / A4_HEIGHT_PX;
+    eprintln!("{what}: {pages:.2} A4 pages in print");
+    assert!(pages <= max_pages, "{what}: {pages:.1} A4 pages: {v}");
+    v
+}
+
+/// A measure page and a result list printed on A4: only the content, at
+/// page width, tables readable, in a few pages.
+async fn prints_cleanly(b: &Browser, base: &str) {
+    let height = A4_HEIGHT_PX.round() as u64;
+    cdp(
+        b,
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": A4_WIDTH_PX, "height": height, "deviceScaleFactor": 1, "mobile": false}),
+    )
+    .await;
+    cdp(b, "Emulation.setEmulatedMedia", json!({"media": "print"})).await;
+
+    b.goto(&format!("{base}/measure/sakura-suicide-gatekeeper"))
+        .await;
+    b.until_count("measure to print", "table.progress td", 1)
+        .await;
+    b.until_count("related measures loaded", "#related-list .related-item", 1)
+        .await;
+    let v = print_check(b, "measure page", 2.0).await;
+    // each field's label stands beside its value, not on a line of its own
+    let beside = b
+        .js("return [...document.querySelectorAll('.fields dt')].every(dt => { const dd = dt.nextElementSibling; return dd && dd.getBoundingClientRect().left > dt.getBoundingClientRect().right && Math.abs(dd.getBoundingClientRect().top - dt.getBoundingClientRect().top) < 4; });")
+        .await;
+    assert_eq!(beside, true, "field labels beside their values: {v}");
+    // the record itself is all there: title, fields, both tables, source
+    let text = b.text("main").await;
+    for want in [
+        "ゲートキーパー養成講座の開催",
+        "精神保健福祉室",
+        "市職員向け講座を3回開催",
+        "ゲートキーパー養成数",
+        "出典: さくら市自殺対策計画（試験用）",
+    ] {
+        assert!(text.contains(want), "{want} printed: {v}\n{text}");
+    }
+    b.screenshot("print-measure").await;
+
+    b.goto(&format!("{base}/?q=%E7%9B%B8%E8%AB%87&per_page=20"))
+        .await;
+    b.until_count("results to print", "#results .hit", 2).await;
+    let v = print_check(b, "result list", 2.0).await;
+    let hits = b
+        .js("return [...document.querySelectorAll('#results .hit')].filter(h => h.getClientRects().length).length;")
+        .await;
+    assert_eq!(
+        hits,
+        b.js("return document.querySelectorAll('#results .hit').length;")
+            .await,
+        "every hit printed: {v}"
+    );
+    // the search form does not print, so the status line names the query
+    let status = b
+        .js("const s = document.getElementById('result-status'); return getComputedStyle(s, '::before').content + s.textContent;")
+        .await;
+    let status = status.as_str().unwrap_or_default();
+    assert!(
+        status.contains("検索語「相談」") && status.contains("件中"),
+        "the query and the count printed: {status}"
+    );
+    b.screenshot("print-results").await;
+
+    cdp(b, "Emulation.setEmulatedMedia", json!({"media": ""})).await;
+    cdp(b, "Emulation.clearDeviceMetricsOverride", json!({})).await;
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use shisaku::ingest::blocks::BlockImporter;
-use shisaku::ingest::{Document, Importer, Ledger, SpanKind};
+use shisaku::ingest::{Document, Importer, Ledger, SpanKind, WarningCode};
 use shisaku::model::{Level, Measure, ProgressEntry};
 
 const FILE: &str = "003";
@@ -84,14 +84,15 @@ fn only_the_four_page_headers_are_unused() {
 #[test]
 fn warnings_are_the_expected_ones() {
     let r = common::report(FILE);
-    let ws: Vec<(usize, &str)> = r
+    let ws: Vec<(usize, WarningCode, &str)> = r
         .warnings
         .iter()
-        .map(|w| (w.line, w.message.as_str()))
+        .map(|w| (w.line, w.code, w.message.as_str()))
         .collect();
     assert_eq!(ws.len(), 4, "{ws:#?}");
     assert_eq!(ws[0].0, 1161);
-    assert!(ws[0].1.contains("健康サポート薬局") && ws[0].1.contains("truncated"));
+    assert_eq!(ws[0].1, WarningCode::Truncated);
+    assert!(ws[0].2.contains("健康サポート薬局"));
     for (w, (line, title)) in ws[1..].iter().zip([
         (2395, "市営住宅への入居相談"),
         (2417, "市営住宅入居者の安否等確認連絡"),
@@ -99,9 +100,9 @@ fn warnings_are_the_expected_ones() {
     ]) {
         assert_eq!(w.0, line);
         assert!(
-            w.1.contains(title) && w.1.contains("no plan page"),
+            w.1 == WarningCode::MissingField && w.2.contains(title) && w.2.contains("計画書ページ"),
             "{}",
-            w.1
+            w.2
         );
     }
 }
@@ -940,7 +941,7 @@ fn truncated_copies_do_not_panic() {
     assert!(
         warnings
             .iter()
-            .any(|w| w.line == 1180 && w.message.contains("cut off"))
+            .any(|w| w.line == 1180 && w.code == WarningCode::Truncated)
     );
     // Cut inside a block body (after the R2 result of こころの健康相談, L1209).
     let part = lines[..1209].join("\n");
@@ -958,9 +959,7 @@ fn truncated_copies_do_not_panic() {
             "臨床心理士によるこころの健康・ひきこもり相談を開催した。\n実施回数：２２回、利用者数：３６人"
         )
     );
-    assert!(
-        warnings
-            .iter()
-            .any(|w| w.line == 1202 && w.message.contains("no 取組状況 line"))
-    );
+    assert!(warnings.iter().any(|w| w.line == 1202
+        && w.code == WarningCode::MissingField
+        && w.message.contains("取組状況の行")));
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use shisaku::ingest::SpanKind;
+use shisaku::ingest::{SpanKind, WarningCode};
 use shisaku::model::{BodyRole, Level, Measure};
 
 const DOC: &str = "004_";
@@ -69,55 +69,37 @@ fn every_line_is_accounted_for() {
 
 #[test]
 fn warnings_are_exactly_the_expected_ones() {
-    let got: Vec<(usize, &str)> = common::report(DOC)
+    let got: Vec<(usize, WarningCode, &str)> = common::report(DOC)
         .warnings
         .iter()
-        .map(|w| (w.line, w.message.as_str()))
+        .map(|w| (w.line, w.code, w.message.as_str()))
         .collect();
-    let expected: [(usize, &str); 11] = [
+    use WarningCode::{DuplicateValue, HeadingIrregular, MissingDescription};
+    let expected: [(usize, WarningCode, &str); 11] = [
         (
             923,
-            "project name without a description: 校区青少年健全育成協議会での見守り活動",
+            MissingDescription,
+            "校区青少年健全育成協議会での見守り活動",
         ),
-        (
-            1122,
-            "project name without a description: 総合型地域スポーツクラブ関係経費",
-        ),
+        (1122, MissingDescription, "総合型地域スポーツクラブ関係経費"),
         (
             1373,
-            "project name without a description: 高齢者見守り事業(地域包括ケアシステム推進経費)",
+            MissingDescription,
+            "高齢者見守り事業(地域包括ケアシステム推進経費)",
         ),
-        (1472, "project name without a description: 家計改善支援事業"),
-        (
-            1503,
-            "project name without a description: 障がい者燃料費助成事業",
-        ),
-        (
-            1670,
-            "more body marks than bodies for 災害ボランティアセンター",
-        ),
-        (
-            1756,
-            "pillar heading printed without its first character (`本方針Ⅳ",
-        ),
-        (
-            1947,
-            "project name without a description: 協働委託(地域委託)の実施",
-        ),
-        (
-            1968,
-            "more body marks than bodies for 地域包括ケアシステム推進会議",
-        ),
-        (
-            1972,
-            "more body marks than bodies for (特)認知症施策総合推進事業",
-        ),
-        (2077, "project name without a description: 地域生活支援員"),
+        (1472, MissingDescription, "家計改善支援事業"),
+        (1503, MissingDescription, "障がい者燃料費助成事業"),
+        (1670, DuplicateValue, "災害ボランティアセンター"),
+        (1756, HeadingIrregular, "`本方針Ⅳ"),
+        (1947, MissingDescription, "協働委託(地域委託)の実施"),
+        (1968, DuplicateValue, "地域包括ケアシステム推進会議"),
+        (1972, DuplicateValue, "(特)認知症施策総合推進事業"),
+        (2077, MissingDescription, "地域生活支援員"),
     ];
     assert_eq!(got.len(), expected.len(), "{got:#?}");
-    for ((line, msg), (eline, eprefix)) in got.iter().zip(expected) {
-        assert_eq!(*line, eline);
-        assert!(msg.starts_with(eprefix), "{line}: {msg}");
+    for ((line, code, msg), (eline, ecode, detail)) in got.iter().zip(expected) {
+        assert_eq!((*line, *code), (eline, ecode), "{msg}");
+        assert!(msg.contains(detail), "{line}: {msg}");
     }
 }
 
@@ -753,7 +735,7 @@ fn truncated_copies_never_panic_and_report_the_cut() {
             assert!(
                 warnings
                     .iter()
-                    .any(|w| w.line == n && w.message.contains("truncated")),
+                    .any(|w| w.line == n && w.code == WarningCode::Truncated),
                 "cut at line {n}"
             );
             assert!(!records.is_empty());

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use shisaku::ingest::{Corpus, import_manifest};
+use shisaku::ingest::{Corpus, WarningCode, import_manifest};
 
 fn seeds_dir() -> PathBuf {
     common::manifest_path().parent().unwrap().to_path_buf()
@@ -130,7 +130,7 @@ fn a_plan_id_names_one_plan_and_a_file_is_listed_once() {
     );
     let e = error_of(&corpus, "./a.jsonl");
     assert!(
-        e.contains("listed twice") && e.contains("entries 2 and 4"),
+        e.contains("2回書かれています") && e.contains("2番目と4番目"),
         "{e}"
     );
     assert_eq!(corpus.errors().count(), 2);
@@ -153,10 +153,10 @@ fn documents_are_read_only_from_the_manifest_folder() {
     let manifest = corpus_dir(&inner, "", &["002"], &entries);
     let corpus = import_manifest(&manifest).unwrap();
     assert!(error_of(&corpus, "../outside.jsonl").contains("`..`"));
-    assert!(error_of(&corpus, outside.to_str().unwrap()).contains("absolute path"));
+    assert!(error_of(&corpus, outside.to_str().unwrap()).contains("絶対パス"));
     let e = error_of(&corpus, "link.jsonl");
     assert!(
-        e.contains("symbolic link") && e.contains("outside.jsonl"),
+        e.contains("シンボリックリンク") && e.contains("outside.jsonl"),
         "{e}"
     );
     assert!(e.contains("allow_documents_outside"), "{e}");
@@ -198,7 +198,7 @@ fn import_limits_name_the_file_and_can_be_raised() {
     let e = r.error.as_ref().unwrap();
     assert_eq!(e.line, Some(2));
     assert!(
-        e.message.contains("field content is 90000 bytes") && e.message.contains("65536"),
+        e.message.contains("項目 content が 90000 バイト") && e.message.contains("65536"),
         "{e}"
     );
 
@@ -220,13 +220,16 @@ fn import_limits_name_the_file_and_can_be_raised() {
     let corpus = import_manifest(&manifest).unwrap();
     let e = error_of(&corpus, "000_4903324de63901ba.txt");
     assert!(
-        e.contains("39656 bytes") && e.contains("document_bytes"),
+        e.contains("39656 バイト") && e.contains("document_bytes"),
         "{e}"
     );
     let manifest = corpus_dir(dir.path(), "[limits]\nrecords = 30\n", &["000"], &entries);
     let corpus = import_manifest(&manifest).unwrap();
     let e = error_of(&corpus, "000_4903324de63901ba.txt");
-    assert!(e.contains("39 records") && e.contains("records"), "{e}");
+    assert!(
+        e.contains("レコードが 39 件") && e.contains("records"),
+        "{e}"
+    );
 }
 
 /// NUL bytes in a cell of 000 are dropped with a warning on their line; a
@@ -254,8 +257,9 @@ fn control_characters_are_dropped_and_lone_cr_ends_lines() {
     );
     let w = &corpus.reports[0].warnings;
     assert!(
-        w.iter()
-            .any(|w| w.line == line && w.message.contains("2 control character")),
+        w.iter().any(|w| w.line == line
+            && w.code == WarningCode::ControlCharacters
+            && w.message.contains("2文字")),
         "{w:?}"
     );
 
@@ -326,10 +330,10 @@ fn a_header_with_many_unconfigured_columns_is_named() {
     let e = corpus.reports[0].error.as_ref().expect("fails");
     assert_eq!(e.line, first, "{e}");
     assert!(
-        e.message.contains("\"備考1\"") && e.message.contains("names the title column"),
+        e.message.contains("\"備考1\"") && e.message.contains("施策名の列とほかに設定した列"),
         "{e}"
     );
-    assert!(!e.message.contains("no line names"), "{e}");
+    assert!(!e.message.contains("見出しの行が見つかりません"), "{e}");
 }
 
 /// A JSONL record whose fields carry `\u0000` escapes: dropped from the
@@ -357,8 +361,9 @@ fn escaped_control_characters_are_dropped_from_records() {
     );
     let w = &corpus.reports[0].warnings;
     assert!(
-        w.iter()
-            .any(|w| w.line == 1 && w.message.contains("2 control character")),
+        w.iter().any(|w| w.line == 1
+            && w.code == WarningCode::ControlCharacters
+            && w.message.contains("2文字")),
         "{w:?}"
     );
 }

@@ -13,7 +13,7 @@ mod common;
 use std::path::Path;
 
 use rust_xlsxwriter::{Format, Formula, Workbook};
-use shisaku::ingest::{Corpus, SpanKind, import_manifest};
+use shisaku::ingest::{Corpus, SpanKind, WarningCode, import_manifest};
 use shisaku::model::Measure;
 
 /// A fixture cell.
@@ -348,23 +348,26 @@ fn workbooks_built_from_the_seed_tables_import_the_same_records() {
         }
         // The report: header, mapping, the unread columns once, the skipped rows counted.
         let notes = report.notes.join("\n");
-        assert!(notes.contains("sheet `進捗`, header row 2"), "{notes}");
-        assert!(notes.contains("column F 「事業名」 → title"), "{notes}");
-        assert!(notes.contains("column B 「基本施策」 → path[0]"), "{notes}");
-        assert!(notes.contains("column D 「細目」 → path[2]"), "{notes}");
+        assert!(notes.contains("シート `進捗`、見出しの行 2"), "{notes}");
+        assert!(notes.contains("列 F 「事業名」 → title"), "{notes}");
+        assert!(notes.contains("列 B 「基本施策」 → path[0]"), "{notes}");
+        assert!(notes.contains("列 D 「細目」 → path[2]"), "{notes}");
         let unread = report
             .notes
             .iter()
-            .filter(|n| n.contains("not configured, not read"))
+            .filter(|n| n.contains("設定にない") && n.contains("読み込みません"))
             .collect::<Vec<_>>();
         assert_eq!(unread.len(), 1, "{notes}");
         assert!(
             unread[0].contains("「担当者名」") && unread[0].contains("「記入者」"),
             "{notes}"
         );
-        assert!(notes.contains("40 rows below the header"), "{notes}");
         assert!(
-            notes.contains("10 rows without a title whose configured cells hold only formulas"),
+            notes.contains("見出しの下の、設定した列に文字のない40行"),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("施策名がなく、設定した列が数式だけの10行"),
             "{notes}"
         );
         assert!(
@@ -493,10 +496,10 @@ fn errors_name_the_file_the_sheet_and_what_to_change() {
     let e = c.reports[0].error.as_ref().expect("no header").to_string();
     assert!(
         e.starts_with("plan.xlsx")
-            && e.contains("sheet `進捗`")
-            && e.contains("no header row")
+            && e.contains("シート `進捗`")
+            && e.contains("見出しの行が見つかりません")
             && e.contains("事務事業名")
-            && e.contains("row 2 reads")
+            && e.contains("2行目は")
             && e.contains("[document.options.columns]"),
         "{e}"
     );
@@ -511,7 +514,7 @@ fn errors_name_the_file_the_sheet_and_what_to_change() {
         .unwrap()
         .to_string();
     assert!(
-        e.contains("Sheet9") && e.contains("`進捗`") && e.contains("set `sheet`"),
+        e.contains("Sheet9") && e.contains("`進捗`") && e.contains("`sheet` にそのどれかを書いて"),
         "{e}"
     );
     // A file type the format does not read.
@@ -528,7 +531,7 @@ fn errors_name_the_file_the_sheet_and_what_to_change() {
         .unwrap()
         .to_string();
     assert!(
-        e.starts_with("plan.xlsx") && e.contains("cannot open the workbook"),
+        e.starts_with("plan.xlsx") && e.contains("ブックを開けません"),
         "{e}"
     );
     // A row with text but no title: a warning naming the cell, the row left unread.
@@ -545,7 +548,11 @@ fn errors_name_the_file_the_sheet_and_what_to_change() {
         .iter()
         .filter(|w| w.line == 6)
         .collect();
-    assert!(w.iter().any(|w| w.message.contains("F6")), "{w:?}");
+    assert!(
+        w.iter()
+            .any(|w| w.code == WarningCode::MissingTitle && w.message.contains("F6")),
+        "{w:?}"
+    );
     assert!(
         c.reports[0]
             .unused
@@ -587,22 +594,22 @@ fn check_shows_the_reading_without_building_an_index() {
     assert!(out.status.success(), "{text}");
     for want in [
         "plan.xlsx [spreadsheet]",
-        "sheet `進捗`, header row 2",
-        "column F 「事業名」 → title",
-        "column E 「取組番号」 → number",
-        "→ status (R5)",
-        "not configured, not read",
-        &format!("records: {} ", records.len() - 1),
-        "record 1:",
-        "record 2:",
+        "シート `進捗`、見出しの行 2",
+        "列 F 「事業名」 → title",
+        "列 E 「取組番号」 → number",
+        "→ status（R5）",
+        "設定にない",
+        &format!("レコード: {}件（", records.len() - 1),
+        "レコード 1:",
+        "レコード 2:",
         &format!("title        {}", records[0].title),
-        "source       plan.xlsx [進捗] line 3",
-        "1 × row N has no title (cell FN, column … is empty): not read",
-        "plan.xlsx [進捗]:5: row 5 has no title (cell F5",
+        "source       plan.xlsx [進捗] 3行目",
+        "1 × N行目に施策名がありません（セル FN、列…が空）: 読み込みません",
+        "plan.xlsx [進捗]:5: 5行目に施策名がありません（セル F5",
     ] {
         assert!(text.contains(want), "{want:?} not in:\n{text}");
     }
-    assert!(!text.contains("record 3:"), "{text}");
+    assert!(!text.contains("レコード 3:"), "{text}");
     assert!(!text.contains("山田"), "{text}");
     assert!(!index.exists(), "check built an index");
     // A plan id names its documents too; an error says what to change and exits 1.
@@ -616,7 +623,7 @@ fn check_shows_the_reading_without_building_an_index() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("ERROR plan.xlsx: sheet `進捗`: no header row found")
+        text.contains("エラー plan.xlsx: シート `進捗`: 見出しの行が見つかりません")
             && text.contains("[document.options.columns]"),
         "{text}"
     );

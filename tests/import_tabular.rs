@@ -6,7 +6,7 @@
 mod common;
 
 use common::{at_line, measures, report};
-use shisaku::ingest::SpanKind;
+use shisaku::ingest::{SpanKind, WarningCode};
 use shisaku::model::{Level, Measure, ProgressEntry};
 
 const F000: &str = "000_";
@@ -126,47 +126,53 @@ fn only_header_lines_are_left_unused() {
 
 #[test]
 fn warnings_are_exactly_the_expected_ones() {
-    let warnings = |file: &str| -> Vec<(usize, String)> {
+    let warnings = |file: &str| -> Vec<(usize, WarningCode, String)> {
         report(file)
             .warnings
             .iter()
-            .map(|w| (w.line, w.message.clone()))
+            .map(|w| (w.line, w.code, w.message.clone()))
             .collect()
     };
-    let check = |file: &str, want: &[(usize, &str)]| {
+    let check = |file: &str, want: &[(usize, WarningCode, &str)]| {
         let got = warnings(file);
         assert_eq!(got.len(), want.len(), "{file}: {got:#?}");
-        for ((gl, gm), (wl, wm)) in got.iter().zip(want) {
-            assert_eq!(gl, wl, "{file}: {gm}");
+        for ((gl, gc, gm), (wl, wc, wm)) in got.iter().zip(want) {
+            assert_eq!((gl, gc), (wl, wc), "{file}: {gm}");
             assert!(gm.contains(wm), "{file}:{gl}: `{gm}` lacks `{wm}`");
         }
     };
+    use WarningCode::*;
     check(
         F000,
         &[
-            (9, "R2 今後 cell is empty"),
-            (23, "R2 cells repeat those of line 21"),
+            (9, CellMissing, "R2 の今後のセルが空"),
+            (23, ProgressCopied, "R2 の欄が21行目"),
         ],
     );
     check(
         F001,
         &[
-            (5, "R2 評価 cell repeats the 実施状況"),
-            (14, "R2 block is one cell short"),
-            (16, "cells 11 and 12 both carry the evaluation label"),
-            (23, "`人権政策課`, a section name"),
-            (37, "R2 今後 cell is empty"),
+            (5, CellMisplaced, "R2 の評価のセルが実施状況のセルと同じ"),
+            (14, CellMissing, "R2 の欄のセルが1つ足りません"),
+            (
+                16,
+                HeaderAmbiguous,
+                "11番目と12番目のセルがどちらも evaluation の見出し",
+            ),
+            (23, CellMisplaced, "`人権政策課`"),
+            (37, CellMissing, "R2 の今後のセルが空"),
         ],
     );
     check(
         F002,
         &[
-            (10, "values are in 件 but the target in 回"),
+            (10, UnitMismatch, "値の単位は 件、目標値の単位は 回"),
             (
                 60,
-                "lines 60-68: column(s) R5 「昨年度の課題」 empty in all 8 rows",
+                ColumnsUndecidable,
+                "60〜68行目: 列 R5 「昨年度の課題」 がこのページの8行すべてで空",
             ),
-            (75, "values are in 件 but the target in 回"),
+            (75, UnitMismatch, "値の単位は 件、目標値の単位は 回"),
         ],
     );
 }

@@ -133,7 +133,10 @@ fn a_year_that_is_no_year_is_kept_and_reported() {
     assert_eq!(corpus.measures[0].progress[0].fiscal_year, "前年度");
     let w = &corpus.reports[0].warnings;
     assert!(
-        w.len() == 1 && w[0].line == 1 && w[0].message.contains("前年度"),
+        w.len() == 1
+            && w[0].line == 1
+            && w[0].code == shisaku::ingest::WarningCode::UnknownFiscalYear
+            && w[0].message.contains("前年度"),
         "{w:?}"
     );
 }
@@ -143,12 +146,12 @@ fn a_kind_without_a_label_or_not_an_id_is_a_manifest_error() {
     let no_label = HEALTH.replace("kind_label = \"健康増進\"\n", "");
     let e = Manifest::parse(&no_label).unwrap_err();
     assert!(
-        e.contains("health-promotion") && e.contains("kind_label") && e.contains("line"),
+        e.contains("health-promotion") && e.contains("kind_label") && e.contains("行目"),
         "{e}"
     );
     let bad_id = HEALTH.replace("\"health-promotion\"", "\"健康増進計画\"");
     let e = Manifest::parse(&bad_id).unwrap_err();
-    assert!(e.contains("is not a kind id") && e.contains("line"), "{e}");
+    assert!(e.contains("is not a kind id") && e.contains("行目"), "{e}");
     let typo = HEALTH.replace("kind_label", "kind_lable");
     let e = Manifest::parse(&typo).unwrap_err();
     assert!(e.contains("kind_lable"), "{e}");

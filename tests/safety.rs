@@ -135,8 +135,8 @@ fn a_failed_document_leaves_the_previous_generation_current() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("002_da4c46357eda9c6e.txt:1"), "{err}");
-    assert!(err.contains("not UTF-8"), "{err}");
-    assert!(err.contains(&format!("{good} stays current")), "{err}");
+    assert!(err.contains("UTF-8 ではありません"), "{err}");
+    assert!(err.contains(&format!("{good} を使い続けます")), "{err}");
     assert!(err.contains("--allow-partial"), "{err}");
     assert_eq!(current(&index), good);
     assert_eq!(generations(&index), vec![good.clone()]);

@@ -93,7 +93,7 @@ use std::collections::HashSet;
 use serde::Deserialize;
 
 use super::text::{self, fiscal_year, parse_number};
-use super::{Document, ImportError, Importer, Ledger, SpanKind};
+use super::{Document, ImportError, Importer, Ledger, SpanKind, WarningCode};
 use crate::model::{Level, Measure, ProgressEntry, Source};
 
 pub struct BlockImporter;
@@ -116,7 +116,7 @@ impl Importer for BlockImporter {
             return Err(ImportError::new(
                 doc.file,
                 None,
-                "bad [document.options]: wrap_width must be a positive number",
+                "マニフェストの [document.options] に誤りがあります: wrap_width は正の数で書いてください",
             ));
         }
         let mut p = Parser::new(doc, ledger, wrap);
@@ -774,7 +774,8 @@ impl<'a, 'l> Parser<'a, 'l> {
                 .unwrap_or(1);
             self.ledger.warn(
                 first,
-                "no measure block found: no page/department line (`18 市民部 …`) and no 取組状況 line (`ア　実施済 100 %`)",
+                WarningCode::NoMeasures,
+                "施策のまとまりが見つかりません: ページ・部局の行（`18 市民部 …`）も取組状況の行（`ア　実施済 100 %`）もありません",
             );
             return Vec::new();
         }
@@ -814,8 +815,9 @@ impl<'a, 'l> Parser<'a, 'l> {
                         self.set_kind(i, Kind::Header);
                         self.ledger.warn(
                             i,
+                            WarningCode::BlockUnclosed,
                             format!(
-                                "page header `{}` has no closing line `今後（…）の実施計画` within {HEADER_MAX_LINES} lines; only this line was skipped",
+                                "ページの見出し `{}` のあと{HEADER_MAX_LINES}行以内に締めの行 `今後（…）の実施計画` がありません: この行だけを読み飛ばしました",
                                 short(t, 20)
                             ),
                         );
@@ -897,7 +899,8 @@ impl<'a, 'l> Parser<'a, 'l> {
                 if !self.statuses.is_empty() || !self.anchors.is_empty() {
                     self.ledger.warn(
                         1,
-                        "no header names the report years (`令和２年度実施状況`); assuming R2 and R3",
+                        WarningCode::YearsAssumed,
+                        "報告の年度を示す見出し（`令和２年度実施状況`）がありません: R2 と R3 とみなします",
                     );
                 }
             }
@@ -1263,8 +1266,9 @@ impl<'a, 'l> Parser<'a, 'l> {
                 if owed == Owed::Nothing && !head.is_empty() {
                     self.ledger.warn(
                         head[0].first(),
+                        WarningCode::UnexpectedText,
                         format!(
-                            "unexpected text after the 取組状況 line of 「{}」 (the next plan was already on that line); read as more of its next plan",
+                            "「{}」の取組状況の行のあとに想定外の文があります（今後の計画はその行にすでにありました）: 今後の計画の続きとして読みます",
                             d.title
                         ),
                     );
@@ -1288,7 +1292,8 @@ impl<'a, 'l> Parser<'a, 'l> {
                     self.warned_no_pillar = true;
                     self.ledger.warn(
                         line,
-                        "measure before any 基本施策 heading: its path is empty",
+                        WarningCode::OutsideHeading,
+                        "基本施策の見出しより前の施策です: 体系（path）は空になります",
                     );
                 }
                 Vec::new()
@@ -1337,8 +1342,9 @@ impl<'a, 'l> Parser<'a, 'l> {
             // them as more description.
             self.ledger.warn(
                 extra[0].first(),
+                WarningCode::UnexpectedText,
                 format!(
-                    "「{}」: more than one description paragraph before its department line; read as more description",
+                    "「{}」: 部局の行の前に説明の段落が複数あります: 説明の続きとして読みます",
                     short(&title, 30)
                 ),
             );
@@ -1374,7 +1380,8 @@ impl<'a, 'l> Parser<'a, 'l> {
                             self.ledger.use_lines(j, j);
                             self.ledger.warn(
                                 j,
-                                "基本施策 heading inside a measure block (between its department line and its 取組状況 line); read as body text",
+                                WarningCode::UnexpectedText,
+                                "施策のまとまりの中（部局の行と取組状況の行の間）に基本施策の見出しがあります: 本文として読みます",
                             );
                             items.push(Some(self.line(j)));
                         }
@@ -1405,7 +1412,8 @@ impl<'a, 'l> Parser<'a, 'l> {
             flags.push("no-title".into());
             self.ledger.warn(
                 core,
-                format!("measure block at line {core} has no title before its department line"),
+                WarningCode::MissingTitle,
+                format!("{core}行目の施策のまとまりには、部局の行の前に施策名がありません"),
             );
         }
         let path = self.current_path(title_line);
@@ -1486,8 +1494,9 @@ impl<'a, 'l> Parser<'a, 'l> {
         if flags.iter().any(|f| f == "truncated-block") {
             self.ledger.warn(
                 d.title_line,
+                WarningCode::Truncated,
                 format!(
-                    "block 「{name}」 at line {} is cut off: no page/department line and no 取組状況 line follow",
+                    "{0}行目のまとまり「{name}」が途中で切れています: ページ・部局の行も取組状況の行も続きません",
                     d.title_line
                 ),
             );
@@ -1496,8 +1505,9 @@ impl<'a, 'l> Parser<'a, 'l> {
             flags.push("content-truncated".into());
             self.ledger.warn(
                 d.title_line + 1,
+                WarningCode::Truncated,
                 format!(
-                    "description of 「{name}」 breaks off mid-sentence ({}): the text is probably truncated",
+                    "「{name}」の説明が文の途中で終わっています（{}）: 文が途中で切れているようです",
                     tail_chars(&m.content, 8)
                 ),
             );
@@ -1505,7 +1515,8 @@ impl<'a, 'l> Parser<'a, 'l> {
         if m.content.is_empty() && !m.title.is_empty() {
             self.ledger.warn(
                 d.title_line,
-                format!("「{name}」 has a title but no description"),
+                WarningCode::MissingDescription,
+                format!("「{name}」には施策名だけがあり、説明がありません"),
             );
         }
         match &d.anchor {
@@ -1517,8 +1528,9 @@ impl<'a, 'l> Parser<'a, 'l> {
                     flags.push("no-page".into());
                     self.ledger.warn(
                         a.first,
+                        WarningCode::MissingField,
                         format!(
-                            "「{name}」: no plan page (計画書ページ) printed; the department line starts with `{}`",
+                            "「{name}」: 計画書ページが書かれていません（部局の行は `{}` で始まります）",
                             short(self.line(a.first).trim(), 20)
                         ),
                     );
@@ -1526,7 +1538,8 @@ impl<'a, 'l> Parser<'a, 'l> {
                 if m.sections.is_empty() {
                     self.ledger.warn(
                         a.first,
-                        format!("「{name}」: department line without a section (担当課)"),
+                        WarningCode::MissingField,
+                        format!("「{name}」: 部局の行に担当課がありません"),
                     );
                 }
             }
@@ -1534,8 +1547,9 @@ impl<'a, 'l> Parser<'a, 'l> {
                 flags.push("no-department-line".into());
                 self.ledger.warn(
                     d.title_line,
+                    WarningCode::MissingField,
                     format!(
-                        "block 「{name}」 at line {} has no page/department line (`18 市民部 …`) before its 取組状況 line",
+                        "{0}行目のまとまり「{name}」には、取組状況の行の前にページ・部局の行（`18 市民部 …`）がありません",
                         d.title_line
                     ),
                 );
@@ -1546,8 +1560,9 @@ impl<'a, 'l> Parser<'a, 'l> {
             flags.push("no-status-line".into());
             self.ledger.warn(
                 d.title_line,
+                WarningCode::MissingField,
                 format!(
-                    "block 「{name}」 at line {} has no 取組状況 line (`ア　実施済 100 %`); its cells are read up to the next block",
+                    "{0}行目のまとまり「{name}」には取組状況の行（`ア　実施済 100 %`）がありません: 次のまとまりまでを読みます",
                     d.title_line
                 ),
             );
@@ -1624,7 +1639,7 @@ mod tests {
         let ms = ms.expect("imports");
         let w = w
             .into_iter()
-            .filter(|w| !w.message.contains("report years"))
+            .filter(|w| w.code != WarningCode::YearsAssumed)
             .collect();
         (ms, w, u)
     }
@@ -1887,11 +1902,11 @@ mod tests {
         let (ms, w, _) = run("\n\n   \n\u{3000}\n");
         assert!(ms.is_empty());
         assert_eq!(w.len(), 1);
-        assert!(w[0].message.contains("no measure block"));
+        assert!(w[0].code == WarningCode::NoMeasures);
 
         let (ms, w, u) = run("ア\n%\n 100 %\n,,,\n１\n部\n\u{3000}ア　\n漢字。");
         assert!(ms.is_empty());
-        assert!(w.iter().any(|w| w.message.contains("no measure block")));
+        assert!(w.iter().any(|w| w.code == WarningCode::NoMeasures));
         assert!(!u.is_empty());
     }
 
@@ -1922,10 +1937,10 @@ mod tests {
         assert!(ms[1].flags.contains(&"truncated-block".to_string()));
         assert!(
             w.iter()
-                .any(|w| w.line == 14 && w.message.contains("cut off"))
+                .any(|w| w.line == 14 && w.code == WarningCode::Truncated)
         );
         // No pillar heading at all: warned once.
-        assert!(w.iter().any(|w| w.message.contains("基本施策")));
+        assert!(w.iter().any(|w| w.code == WarningCode::OutsideHeading));
     }
 
     #[test]
@@ -1950,10 +1965,9 @@ mod tests {
         assert_eq!(ms[0].title, "地域ケア会議");
         assert!(ms[0].departments.is_empty());
         assert!(ms[0].flags.contains(&"no-department-line".to_string()));
-        assert!(
-            w.iter()
-                .any(|w| w.line == 3 && w.message.contains("no page/department line"))
-        );
+        assert!(w.iter().any(|w| w.line == 3
+            && w.code == WarningCode::MissingField
+            && w.message.contains("ページ・部局の行")));
     }
 
     #[test]
@@ -1985,10 +1999,9 @@ mod tests {
         assert!(u.is_empty(), "{u:?}");
         assert_eq!(ms.len(), 2);
         assert!(ms[0].flags.contains(&"no-status-line".to_string()));
-        assert!(
-            w.iter()
-                .any(|w| w.line == 3 && w.message.contains("no 取組状況 line"))
-        );
+        assert!(w.iter().any(|w| w.line == 3
+            && w.code == WarningCode::MissingField
+            && w.message.contains("取組状況の行")));
         assert_eq!(ms[0].progress[0].status.as_deref(), Some("２回"));
         assert_eq!(ms[1].title, "見守りネットワーク");
         assert_eq!(ms[1].source.line, 11);
@@ -2022,10 +2035,9 @@ mod tests {
             ms[0].content,
             "会議の円滑な実施に向けた環境を整備します。\n関係機関と連携します。"
         );
-        assert!(
-            w.iter()
-                .any(|w| w.line == 7 && w.message.contains("more than one description"))
-        );
+        assert!(w.iter().any(|w| w.line == 7
+            && w.code == WarningCode::UnexpectedText
+            && w.message.contains("説明の段落が複数")));
     }
 
     #[test]

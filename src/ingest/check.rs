@@ -28,9 +28,9 @@ pub fn entries<'m>(manifest: &'m Manifest, doc: &str) -> Result<Vec<&'m Document
     if found.is_empty() {
         let files: Vec<&str> = manifest.documents.iter().map(|e| e.file.as_str()).collect();
         return Err(format!(
-            "no [[document]] of the manifest names `{doc}` (by file or plan id); its files are: {}. \
-             Add an entry for it (see README, \"Adding a plan\")",
-            files.join(", ")
+            "マニフェストに `{doc}` を指す [[document]] がありません（ファイル名か計画 id で指定します）。\
+             マニフェストにあるファイル: {}。この文書の項目を追加してください（README の「Adding a plan」を参照）",
+            files.join("、")
         ));
     }
     Ok(found)
@@ -59,11 +59,11 @@ pub fn render(report: &ImportReport, measures: &[Measure], records: usize) -> St
     let mut s = String::new();
     let _ = writeln!(s, "{} [{}] {}", report.file, report.format, report.plan);
     if let Some(e) = &report.error {
-        let _ = writeln!(s, "  ERROR {e}");
+        let _ = writeln!(s, "  エラー {e}");
         return s;
     }
     if !report.notes.is_empty() {
-        let _ = writeln!(s, "  reading:");
+        let _ = writeln!(s, "  読み方:");
         for n in &report.notes {
             let _ = writeln!(s, "    {n}");
         }
@@ -71,38 +71,36 @@ pub fn render(report: &ImportReport, measures: &[Measure], records: usize) -> St
     let levels: Vec<String> = report
         .records
         .iter()
-        .map(|(l, n)| format!("{n} {l}"))
+        .map(|(l, n)| format!("{}{n}件", l.label_ja()))
         .collect();
     let _ = writeln!(
         s,
-        "  records: {} ({})",
+        "  レコード: {}件（{}）",
         report.total(),
         if levels.is_empty() {
-            "none".to_string()
+            "なし".to_string()
         } else {
-            levels.join(", ")
+            levels.join("、")
         }
     );
-    let mut unused: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut unused: BTreeMap<super::SpanKind, (usize, usize)> = BTreeMap::new();
     for u in &report.unused {
-        let e = unused
-            .entry(
-                serde_json::to_string(&u.kind)
-                    .unwrap_or_default()
-                    .replace('"', ""),
-            )
-            .or_default();
+        let e = unused.entry(u.kind).or_default();
         e.0 += 1;
         e.1 += u.line_end - u.line_start + 1;
     }
     for (k, (spans, lines)) in &unused {
-        let _ = writeln!(s, "  not read, {k}: {spans} spans, {lines} lines");
+        let _ = writeln!(
+            s,
+            "  読み込まなかった行（{}）: {spans}か所、{lines}行",
+            k.label_ja()
+        );
     }
     for (i, m) in measures.iter().take(records).enumerate() {
-        let _ = writeln!(s, "  record {}:", i + 1);
+        let _ = writeln!(s, "  レコード {}:", i + 1);
         record(&mut s, m);
     }
-    let _ = writeln!(s, "  warnings: {}", report.warnings.len());
+    let _ = writeln!(s, "  警告: {}件", report.warnings.len());
     let mut kinds: Vec<(String, Vec<&super::Warning>)> = Vec::new();
     for w in &report.warnings {
         let k = kind_of(&w.message);
@@ -117,7 +115,7 @@ pub fn render(report: &ImportReport, measures: &[Measure], records: usize) -> St
             let _ = writeln!(s, "      {w}");
         }
         if ws.len() > SHOWN_PER_KIND {
-            let _ = writeln!(s, "      … {} more", ws.len() - SHOWN_PER_KIND);
+            let _ = writeln!(s, "      …ほか{}件", ws.len() - SHOWN_PER_KIND);
         }
     }
     s
@@ -142,7 +140,7 @@ fn record(s: &mut String, m: &Measure) {
     field(
         "source",
         format!(
-            "{}{} line {}{}",
+            "{}{} {}行目{}",
             src.file,
             src.sheet
                 .as_deref()
@@ -150,7 +148,7 @@ fn record(s: &mut String, m: &Measure) {
                 .unwrap_or_default(),
             src.line,
             if src.line_end > src.line_start {
-                format!(" ({}-{})", src.line_start, src.line_end)
+                format!("（{}〜{}行目）", src.line_start, src.line_end)
             } else {
                 String::new()
             }
@@ -195,7 +193,7 @@ fn record(s: &mut String, m: &Measure) {
                 values.join(", "),
                 i.target
                     .as_deref()
-                    .map(|t| format!(" (target {t})"))
+                    .map(|t| format!("（目標 {t}）"))
                     .unwrap_or_default()
             ),
         );
@@ -245,12 +243,12 @@ mod tests {
     #[test]
     fn warnings_of_one_kind_share_a_key() {
         assert_eq!(
-            kind_of("row 12 has no title (cell F12, column 「事業名」 is empty): not read"),
-            kind_of("row 7 has no title (cell F7, column 「事業名」 is empty): not read")
+            kind_of("12行目に施策名がありません（セル F12、列「事業名」が空）: 読み込みません"),
+            kind_of("7行目に施策名がありません（セル F7、列「事業名」が空）: 読み込みません")
         );
         assert_ne!(
-            kind_of("row 12 has no title"),
-            kind_of("the header names no year")
+            kind_of("12行目に施策名がありません"),
+            kind_of("見出しに年度がありません")
         );
     }
 }

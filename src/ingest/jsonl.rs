@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::{Document, ImportError, Importer, Ledger, SpanKind};
+use super::{Document, ImportError, Importer, Ledger, SpanKind, WarningCode};
 use crate::model::{Body, Indicator, Level, Measure, ProgressEntry, Source};
 
 pub struct JsonlImporter;
@@ -63,13 +63,21 @@ impl Importer for JsonlImporter {
             let row: Row = match serde_json::from_str(t) {
                 Ok(r) => r,
                 Err(e) => {
-                    ledger.warn(n, format!("not a valid record: {e}"));
+                    ledger.warn(
+                        n,
+                        WarningCode::InvalidRecord,
+                        format!("レコードとして読めません（JSON の誤り: {e}）"),
+                    );
                     ledger.skip(n, n, SpanKind::Unclassified);
                     continue;
                 }
             };
             if row.title.trim().is_empty() {
-                ledger.warn(n, "record without a title");
+                ledger.warn(
+                    n,
+                    WarningCode::MissingTitle,
+                    "title（施策名）のないレコードです: 読み込みません",
+                );
                 ledger.skip(n, n, SpanKind::Unclassified);
                 continue;
             }
@@ -140,7 +148,10 @@ fn normalize_year(
         }
         None => ledger.warn(
             line,
-            format!("fiscal_year {label:?} is not a fiscal year (R6, 令和6年度, H30, 2024): kept as written"),
+            WarningCode::UnknownFiscalYear,
+            format!(
+                "fiscal_year {label:?} は年度として読めません（R6、令和6年度、H30、2024 の形で書きます）: 書かれたまま残します"
+            ),
         ),
     }
 }

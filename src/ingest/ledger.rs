@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 /// Why a span of input is not part of any record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SpanKind {
     /// Table headers, column captions, form instructions.
@@ -23,11 +23,101 @@ pub enum SpanKind {
     Unclassified,
 }
 
+impl SpanKind {
+    /// What the span is, in Japanese, for the printed reports.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            SpanKind::Header => "見出し・表の項目名",
+            SpanKind::PageFurniture => "ページの飾り（柱・目次・図表の見出しなど）",
+            SpanKind::Prose => "本文の説明文",
+            SpanKind::Decoy => "施策に似た別の記載",
+            SpanKind::Unclassified => "分類できない行",
+        }
+    }
+}
+
+/// What a warning is about: a stable name for programs and tests (the JSON
+/// report's `code`), while `message` says it in Japanese with the details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningCode {
+    /// Input lines no rule read into a record.
+    NotRead,
+    /// Control characters (NUL and the like) dropped from a line or record.
+    ControlCharacters,
+    /// A JSONL line that is not a JSON record of the expected shape.
+    InvalidRecord,
+    /// A record or row without a title.
+    MissingTitle,
+    /// A fiscal-year label that names no fiscal year, kept as written.
+    UnknownFiscalYear,
+    /// Progress columns without a fiscal year and no `fiscal_year` option.
+    MissingFiscalYear,
+    /// A table row before any header row.
+    RowBeforeHeader,
+    /// Header cells whose column cannot be placed exactly.
+    HeaderAmbiguous,
+    /// A row continued over several lines, joined.
+    RowJoined,
+    /// A marker (`新規` and the like) in a cell of its own, joined with the next.
+    MarkerJoined,
+    /// A title cell that holds only a marker.
+    TitleOnlyMarker,
+    /// A cell that holds what another column should (a section name as a
+    /// department, an evaluation repeating the status).
+    CellMisplaced,
+    /// A block of progress cells one cell short or with an empty cell.
+    CellMissing,
+    /// Cells past the last column, or under a column without a header label.
+    CellUnassigned,
+    /// A row with fewer cells than its header: probably truncated.
+    RowTruncated,
+    /// Columns empty on a whole page, so the texts cannot be assigned.
+    ColumnsUndecidable,
+    /// Progress cells that repeat another record's.
+    ProgressCopied,
+    /// A section row with no measure below it.
+    EmptySection,
+    /// Indicator values and target in different units.
+    UnitMismatch,
+    /// A header column not read (another column matches better, or no
+    /// column matches a configured level).
+    ColumnNotRead,
+    /// No measure found where the format expects them.
+    NoMeasures,
+    /// A page header or block without the line that should close it.
+    BlockUnclosed,
+    /// Report years not named by any header; defaults assumed.
+    YearsAssumed,
+    /// Text where the format expects none, read as part of a neighbour.
+    UnexpectedText,
+    /// A measure outside any heading of the level above: its path is empty
+    /// or incomplete.
+    OutsideHeading,
+    /// A block or text that breaks off: the document is probably truncated.
+    Truncated,
+    /// A measure without its description or explanatory text.
+    MissingDescription,
+    /// A measure without its plan page, section, department line or status line.
+    MissingField,
+    /// A heading printed in an unexpected form, read as the nearest one.
+    HeadingIrregular,
+    /// Numbers of initiatives that are not consecutive.
+    NumberGap,
+    /// Project table rows outside a project list, or without their caption
+    /// row or project name.
+    TableOutOfPlace,
+    /// A second value where one is expected; the first or the usual one kept.
+    DuplicateValue,
+}
+
 /// A warning about one line of a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
     pub file: String,
     pub line: usize,
+    pub code: WarningCode,
+    /// What happened, in Japanese, with the offending text and what was done.
     pub message: String,
 }
 
@@ -104,10 +194,11 @@ impl Ledger {
     }
 
     /// Records a warning about line `line`.
-    pub fn warn(&mut self, line: usize, message: impl Into<String>) {
+    pub fn warn(&mut self, line: usize, code: WarningCode, message: impl Into<String>) {
         self.warnings.push(Warning {
             file: self.file.clone(),
             line,
+            code,
             message: message.into(),
         });
     }
@@ -156,10 +247,18 @@ impl Ledger {
             self.warnings.push(Warning {
                 file: self.file.clone(),
                 line: s.line_start,
-                message: format!(
-                    "lines {}-{} were not read into any record: {}",
-                    s.line_start, s.line_end, s.preview
-                ),
+                code: WarningCode::NotRead,
+                message: if s.line_start == s.line_end {
+                    format!(
+                        "{}行目はどのレコードにも読み込まれていません: {}",
+                        s.line_start, s.preview
+                    )
+                } else {
+                    format!(
+                        "{}〜{}行目はどのレコードにも読み込まれていません: {}",
+                        s.line_start, s.line_end, s.preview
+                    )
+                },
             });
         }
         self.warnings.sort_by_key(|w| w.line);
@@ -195,6 +294,7 @@ mod tests {
         );
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].line, 4);
+        assert_eq!(warnings[0].code, WarningCode::NotRead);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use serde::Deserialize;
 
-use super::ImportError;
+use super::{ImportError, WarningCode};
 use crate::model::Measure;
 
 /// The `[limits]` table of a manifest.
@@ -42,8 +42,8 @@ impl Limits {
                 file,
                 None,
                 format!(
-                    "the file is {bytes} bytes, more than the limit of {} (raise \
-                     [limits] document_bytes in the manifest)",
+                    "ファイルが {bytes} バイトあり、上限の {} バイトを超えています（マニフェストの \
+                     [limits] document_bytes で上限を上げられます）",
                     self.document_bytes
                 ),
             ));
@@ -66,8 +66,8 @@ impl Limits {
                 file,
                 None,
                 format!(
-                    "{} records, more than the limit of {} per document (raise [limits] \
-                     records in the manifest)",
+                    "レコードが {} 件あり、1文書あたりの上限 {} 件を超えています（マニフェストの \
+                     [limits] records で上限を上げられます）",
                     measures.len(),
                     self.records
                 ),
@@ -75,17 +75,17 @@ impl Limits {
         }
         for m in measures.iter_mut() {
             let line = m.source.line;
-            let record_err =
-                |e: serde_json::Error| ImportError::new(file, Some(line), format!("record: {e}"));
+            let record_err = |e: serde_json::Error| {
+                ImportError::new(file, Some(line), format!("レコードを処理できません: {e}"))
+            };
             let mut value = serde_json::to_value(&*m).map_err(record_err)?;
             let dropped = drop_controls(&mut value);
             if dropped > 0 {
                 *m = serde_json::from_value(value.clone()).map_err(record_err)?;
                 ledger.warn(
                     line,
-                    format!(
-                        "{dropped} control character(s) (NUL or the like) dropped from the record"
-                    ),
+                    WarningCode::ControlCharacters,
+                    format!("制御文字（NUL など）{dropped}文字をレコードから取り除きました"),
                 );
             }
             if let Some((field, len)) = longest_over(&value, self.field_bytes, String::new()) {
@@ -93,8 +93,8 @@ impl Limits {
                     file,
                     Some(m.source.line),
                     format!(
-                        "field {field} is {len} bytes, more than the limit of {} (raise \
-                         [limits] field_bytes in the manifest)",
+                        "項目 {field} が {len} バイトあり、上限の {} バイトを超えています（マニフェストの \
+                         [limits] field_bytes で上限を上げられます）",
                         self.field_bytes
                     ),
                 ));

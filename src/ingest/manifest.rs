@@ -81,7 +81,7 @@ pub struct Manifest {
 /// The manifest could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
-    #[error("cannot read manifest {path}: {source}")]
+    #[error("マニフェスト {path} を読めません: {source}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -96,9 +96,9 @@ impl DocumentEntry {
         Format::parse(&self.format).ok_or_else(|| {
             let known: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
             format!(
-                "unknown importer format {:?} (known: {})",
+                "取り込み形式 {:?} はありません（使える形式: {}）",
                 self.format,
-                known.join(", ")
+                known.join("、")
             )
         })
     }
@@ -123,12 +123,12 @@ impl Manifest {
             let line = e
                 .span()
                 .map(|s| text[..s.start].matches('\n').count() + 1)
-                .map(|l| format!("line {l}: "))
+                .map(|l| format!("{l}行目: "))
                 .unwrap_or_default();
             format!("{line}{}", e.message())
         })?;
         if manifest.documents.is_empty() {
-            return Err("no [[document]] entries".into());
+            return Err("[[document]] の項目がありません".into());
         }
         Ok(manifest)
     }

@@ -39,7 +39,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::model::{Level, Measure, Plan};
-pub use ledger::{Ledger, SpanKind, UnusedSpan, Warning};
+pub use ledger::{Ledger, SpanKind, UnusedSpan, Warning, WarningCode};
 pub use limits::Limits;
 pub use manifest::{DocumentEntry, Format, Manifest};
 
@@ -96,7 +96,13 @@ impl<'a> Document<'a> {
     pub fn options<T: serde::de::DeserializeOwned>(&self) -> Result<T, ImportError> {
         toml::Value::Table(self.options.clone())
             .try_into()
-            .map_err(|e| ImportError::new(self.file, None, format!("bad [document.options]: {e}")))
+            .map_err(|e| {
+                ImportError::new(
+                    self.file,
+                    None,
+                    format!("マニフェストの [document.options] に誤りがあります: {e}"),
+                )
+            })
     }
 }
 
@@ -247,7 +253,7 @@ fn check_entry<'a>(
             &entry.file,
             None,
             format!(
-                "listed twice in the manifest (document entries {} and {}): its records would be imported twice",
+                "マニフェストに2回書かれています（{}番目と{}番目の [[document]]）: そのままではレコードが2回取り込まれます",
                 first + 1,
                 i + 1
             ),
@@ -265,15 +271,15 @@ fn check_entry<'a>(
                 &entry.file,
                 None,
                 format!(
-                    "plan id {:?} is {} ({}, {}) here but {} ({}, {}) in {}: one plan id names one plan",
+                    "計画 id {:?} がここでは {}（{}、{}）ですが、{} では {}（{}、{}）です: 1つの計画 id は1つの計画を指します",
                     p.id,
                     p.name,
                     p.kind.as_str(),
                     p.municipality,
+                    other.file,
                     o.name,
                     o.kind.as_str(),
                     o.municipality,
-                    other.file
                 ),
             ));
         }
@@ -297,8 +303,8 @@ fn resolve(base: &Path, file: &str, allow_outside: bool) -> Result<PathBuf, Stri
     }
     let refuse = |why: &str| {
         format!(
-            "{why}: documents are read only from the manifest's folder {} (set \
-             allow_documents_outside = true in the manifest to allow others)",
+            "{why}: 文書はマニフェストのフォルダ {} の中からだけ読みます（ほかの場所も読むには \
+             マニフェストに allow_documents_outside = true を書きます）",
             base.display()
         )
     };
@@ -307,15 +313,15 @@ fn resolve(base: &Path, file: &str, allow_outside: bool) -> Result<PathBuf, Stri
             .components()
             .any(|c| matches!(c, Component::Prefix(_) | Component::RootDir))
     {
-        return Err(refuse("an absolute path"));
+        return Err(refuse("絶対パスです"));
     }
     if rel.components().any(|c| c == Component::ParentDir) {
-        return Err(refuse("a path with `..`"));
+        return Err(refuse("`..` を含むパスです"));
     }
     let (base_c, path_c) = (canonical(base), canonical(&path));
     if path.exists() && !path_c.starts_with(&base_c) {
         return Err(refuse(&format!(
-            "a symbolic link to {} outside the folder",
+            "フォルダの外の {} を指すシンボリックリンクです",
             path_c.display()
         )));
     }
@@ -334,7 +340,7 @@ fn import_one(
         ImportError::new(
             &entry.file,
             None,
-            format!("cannot read {}: {e}", path.display()),
+            format!("{} を読めません: {e}", path.display()),
         )
     };
     let f = std::fs::File::open(path).map_err(cannot_read)?;
@@ -354,7 +360,7 @@ fn import_one(
     }
     let text = decode_utf8(&entry.file, &bytes)?;
     if text.trim().is_empty() {
-        return Err(ImportError::new(&entry.file, None, "the file is empty"));
+        return Err(ImportError::new(&entry.file, None, "ファイルが空です"));
     }
     let (text, dropped) = clean_text(text);
     let doc = Document::new(&entry.file, &text, &entry.plan, &entry.options);
@@ -362,11 +368,17 @@ fn import_one(
     for (line, n) in dropped {
         ledger.warn(
             line,
-            format!("{n} control character(s) (NUL or the like) dropped from the line"),
+            WarningCode::ControlCharacters,
+            format!("制御文字（NUL など）{n}文字を行から取り除きました"),
         );
     }
-    let importer = importer_for(format)
-        .ok_or_else(|| ImportError::new(&entry.file, None, "no text importer for this format"))?;
+    let importer = importer_for(format).ok_or_else(|| {
+        ImportError::new(
+            &entry.file,
+            None,
+            "この形式にはテキストの取り込み処理がありません",
+        )
+    })?;
     let mut measures = importer.import(&doc, &mut ledger)?;
     limits.check_records(&entry.file, &mut measures, &mut ledger)?;
     Ok((measures, ledger))
@@ -428,7 +440,7 @@ fn reject_id_collisions(corpus: &mut Corpus) {
                     &m.source.file,
                     Some(m.source.line),
                     format!(
-                        "the id {:?} is already the id of {}:{} ({}): ids must be unique",
+                        "id {:?} は {}:{}（{}）の id と同じです: id は重複できません",
                         m.id, first.source.file, first.source.line, first.title
                     ),
                 )
@@ -494,7 +506,9 @@ pub fn decode_utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ImportErr
         ImportError::new(
             file,
             Some(line),
-            format!("not UTF-8 (invalid byte at offset {at}); save the file as UTF-8"),
+            format!(
+                "UTF-8 ではありません（{at} バイト目に不正なバイト）: ファイルを UTF-8 で保存し直してください"
+            ),
         )
     })
 }
@@ -538,25 +552,33 @@ pub fn render_reports(reports: &[ImportReport]) -> String {
     for r in reports {
         let _ = writeln!(s, "{} [{}] {}", r.file, r.format, r.plan);
         if let Some(e) = &r.error {
-            let _ = writeln!(s, "  ERROR {e}");
+            let _ = writeln!(s, "  エラー {e}");
             continue;
         }
-        let levels: Vec<String> = r.records.iter().map(|(l, n)| format!("{n} {l}")).collect();
-        let _ = writeln!(s, "  records: {} ({})", r.total(), levels.join(", "));
+        let levels: Vec<String> = r
+            .records
+            .iter()
+            .map(|(l, n)| format!("{}{n}件", l.label_ja()))
+            .collect();
+        let _ = writeln!(s, "  レコード: {}件（{}）", r.total(), levels.join("、"));
         for n in &r.notes {
-            let _ = writeln!(s, "  read: {n}");
+            let _ = writeln!(s, "  読み方: {n}");
         }
-        let mut by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        let mut by_kind: BTreeMap<SpanKind, (usize, usize)> = BTreeMap::new();
         for u in &r.unused {
-            let e = by_kind.entry(format!("{:?}", u.kind)).or_default();
+            let e = by_kind.entry(u.kind).or_default();
             e.0 += 1;
             e.1 += u.line_end - u.line_start + 1;
         }
         for (k, (spans, lines)) in by_kind {
-            let _ = writeln!(s, "  unused {k}: {spans} spans, {lines} lines");
+            let _ = writeln!(
+                s,
+                "  読み込まなかった行（{}）: {spans}か所、{lines}行",
+                k.label_ja()
+            );
         }
         for w in &r.warnings {
-            let _ = writeln!(s, "  warning {w}");
+            let _ = writeln!(s, "  警告 {w}");
         }
     }
     s

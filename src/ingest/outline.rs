@@ -354,25 +354,30 @@ struct Rec {
 impl Importer for OutlineImporter {
     fn import(&self, doc: &Document<'_>, ledger: &mut Ledger) -> Result<Vec<Measure>, ImportError> {
         let o: Options = doc.options()?;
-        let bad =
-            |m: String| ImportError::new(doc.file, None, format!("bad [document.options]: {m}"));
+        let bad = |m: String| {
+            ImportError::new(
+                doc.file,
+                None,
+                format!("マニフェストの [document.options] に誤りがあります: {m}"),
+            )
+        };
         if o.levels.is_empty() {
             return Err(bad(
-                "levels must list the heading pattern of each level, outermost first \
-                 (e.g. levels = [\"基本目標N*\", \"（N）*\", \"①*\"])"
+                "levels に各階層の見出しのパターンを外側から順に書いてください\
+                 （例: levels = [\"基本目標N*\", \"（N）*\", \"①*\"]）"
                     .into(),
             ));
         }
         let measure_level = o.measure_level.unwrap_or(o.levels.len());
         if measure_level == 0 || measure_level > o.levels.len() {
             return Err(bad(format!(
-                "measure_level {measure_level} is not one of the {} levels (1 = the first)",
+                "measure_level {measure_level} は {} 個の階層のどれでもありません（1 が最初の階層）",
                 o.levels.len()
             )));
         }
         let record_level = Level::parse(&o.record_level).ok_or_else(|| {
             bad(format!(
-                "record_level `{}` is not one of measure, initiative, project, direction",
+                "record_level `{}` は measure、initiative、project、direction のどれでもありません",
                 o.record_level
             ))
         })?;
@@ -387,7 +392,7 @@ impl Importer for OutlineImporter {
             (from..n)
                 .find(|&i| matches_short(&toks, &narrow_line(doc.lines[i])))
                 .map(Some)
-                .ok_or_else(|| bad(format!("no line matches `{p}` (start/end)")))
+                .ok_or_else(|| bad(format!("`{p}` に合う行がありません（start/end）")))
         };
         let first = find(&o.start, 0)?.unwrap_or(0);
         let stop = find(&o.end, first + 1)?.unwrap_or(n);

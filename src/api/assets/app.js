@@ -370,6 +370,9 @@
       ui.synonyms.checked = state.synonyms;
       ui.strict.checked = state.strict;
       setTitle(state.q ? `「${state.q}」の検索結果` : '');
+      // the search form does not print: the printed status names the query
+      if (state.q) ui.status.dataset.query = state.q;
+      else delete ui.status.dataset.query;
     }
 
     function renderResults(res) {

@@ -45,7 +45,7 @@
 mod headings;
 mod table;
 
-use super::{Document, ImportError, Importer, Ledger, SpanKind};
+use super::{Document, ImportError, Importer, Ledger, SpanKind, WarningCode};
 use crate::ingest::text::{fold_key, is_japanese, squash_spaces};
 use crate::model::{Level, Measure, Source};
 use headings::Initiative;
@@ -177,7 +177,8 @@ impl<'a> Reader<'_, 'a, '_> {
                 if next_chapter(s).is_none() {
                     self.ledger.warn(
                         n,
-                        "the document ends inside 施策の展開 (no chapter follows it): it may be truncated",
+                        WarningCode::Truncated,
+                        "文書が「施策の展開」の途中で終わっています（後に章がありません）: 途中で切れているかもしれません",
                     );
                 }
                 Some((s, end))
@@ -192,14 +193,16 @@ impl<'a> Reader<'_, 'a, '_> {
                 if any_initiative {
                     self.ledger.warn(
                         body_start,
-                        "no `施策の展開` section heading found; initiatives are read from the whole document",
+                        WarningCode::OutsideHeading,
+                        "`施策の展開` の章の見出しが見つかりません: 文書全体から取組を読みます",
                     );
                     Some((body_start - 1, n))
                 } else {
                     // a document that is all table of contents has no body line
                     self.ledger.warn(
                         body_start.min(n),
-                        "no `施策の展開` section and no 【取組N】 initiative found: nothing read as a measure",
+                        WarningCode::NoMeasures,
+                        "`施策の展開` の章も【取組N】の取組も見つかりません: 施策として読んだものはありません",
                     );
                     None
                 }
@@ -385,7 +388,8 @@ impl<'a> Reader<'_, 'a, '_> {
                 if project_like && !in_indicators {
                     self.ledger.warn(
                         i,
-                        "a project table row outside any (主な事業や取組) list of an initiative; not read",
+                        WarningCode::TableOutOfPlace,
+                        "事業の表の行が、どの取組の（主な事業や取組）の一覧にも入っていません: 読み込みません",
                     );
                 }
                 self.skip(i, SpanKind::Prose);
@@ -397,8 +401,9 @@ impl<'a> Reader<'_, 'a, '_> {
                 if p.lost_first_char {
                     self.ledger.warn(
                         i,
+                        WarningCode::HeadingIrregular,
                         format!(
-                            "pillar heading printed without its first character (`{t}`); read as {}",
+                            "基本方針の見出しの最初の1文字が欠けています（`{t}`）: {} として読みます",
                             p.label()
                         ),
                     );
@@ -426,8 +431,9 @@ impl<'a> Reader<'_, 'a, '_> {
                 {
                     self.ledger.warn(
                         lines[0],
+                        WarningCode::HeadingIrregular,
                         format!(
-                            "viewpoint {} stands under 基本方針{}",
+                            "視点 {} が基本方針{} の下にあります",
                             v.label(),
                             headings::roman(*p)
                         ),
@@ -449,13 +455,15 @@ impl<'a> Reader<'_, 'a, '_> {
                     {
                         self.ledger.warn(
                             i,
-                            format!("initiative 【取組{number}】 follows 【取組{prev}】: numbers are not consecutive"),
+                            WarningCode::NumberGap,
+                            format!("【取組{number}】が【取組{prev}】の次にあります: 番号が連続していません"),
                         );
                     }
                     if pillar.is_none() {
                         self.ledger.warn(
                             i,
-                            format!("initiative 【取組{number}】 stands under no 基本方針 heading"),
+                            WarningCode::OutsideHeading,
+                            format!("【取組{number}】がどの基本方針の見出しの下にもありません"),
                         );
                     }
                     last_number = Some(number);
@@ -478,8 +486,11 @@ impl<'a> Reader<'_, 'a, '_> {
                     if title.is_empty() {
                         // kept (its text and projects still hang under it), flagged and warned about
                         m.flags.push("no-title".into());
-                        self.ledger
-                            .warn(i, format!("initiative 【取組{number}】 has no title"));
+                        self.ledger.warn(
+                            i,
+                            WarningCode::MissingTitle,
+                            format!("【取組{number}】に取組名がありません"),
+                        );
                     }
                     self.out.push(m);
                     current = Some(Current {
@@ -512,7 +523,8 @@ impl<'a> Reader<'_, 'a, '_> {
                     }
                     None => self.ledger.warn(
                         i,
-                        "a (主な事業や取組) list outside any 【取組N】 initiative; its tables are not read",
+                        WarningCode::TableOutOfPlace,
+                        "（主な事業や取組）の一覧がどの【取組N】にも入っていません: その表は読み込みません",
                     ),
                 }
                 i += 1;
@@ -550,7 +562,8 @@ impl<'a> Reader<'_, 'a, '_> {
         if initiatives == 0 {
             self.ledger.warn(
                 start.max(1),
-                "no 【取組N】 initiative found under 施策の展開",
+                WarningCode::NoMeasures,
+                "「施策の展開」に【取組N】の取組が見つかりません",
             );
         }
     }
@@ -569,14 +582,16 @@ impl<'a> Reader<'_, 'a, '_> {
         if content.is_empty() {
             self.ledger.warn(
                 line,
-                format!("initiative 【取組{}】 has no explanatory text", c.number),
+                WarningCode::MissingDescription,
+                format!("【取組{}】に説明文がありません", c.number),
             );
         }
         if c.projects == 0 {
             self.ledger.warn(
                 line,
+                WarningCode::MissingDescription,
                 format!(
-                    "initiative 【取組{}】 lists no project ((主な事業や取組) table)",
+                    "【取組{}】に事業の一覧（（主な事業や取組）の表）がありません",
                     c.number
                 ),
             );
@@ -601,7 +616,8 @@ impl<'a> Reader<'_, 'a, '_> {
         if !caption {
             self.ledger.warn(
                 first,
-                "project table rows without their `事業名等 / 事業概要` caption row",
+                WarningCode::TableOutOfPlace,
+                "事業の表の行に `事業名等 / 事業概要` の見出しの行がありません",
             );
             rows.push(table::Row::new(first, self.line(first)));
         }
@@ -623,8 +639,8 @@ impl<'a> Reader<'_, 'a, '_> {
             j += 1;
         }
         let parsed = table::parse(&rows);
-        for (l, msg) in parsed.warnings {
-            self.ledger.warn(l, msg);
+        for (l, code, msg) in parsed.warnings {
+            self.ledger.warn(l, code, msg);
         }
         let mut path = current.path.clone();
         path.push(format!("【取組{}】 {}", current.number, current.title));
@@ -741,7 +757,11 @@ impl<'a> Reader<'_, 'a, '_> {
         if it.content.is_empty() {
             self.ledger.warn(
                 it.line,
-                format!("direction `{}` has no text; not read as a record", it.title),
+                WarningCode::MissingDescription,
+                format!(
+                    "方向性 `{}` に本文がありません: レコードとしては読み込みません",
+                    it.title
+                ),
             );
             return;
         }
@@ -882,7 +902,7 @@ mod tests {
         assert_eq!(m[0].content, "説明の段落です。");
         assert!(
             w.iter()
-                .any(|w| w.line == 5 && w.message.contains("has no title")),
+                .any(|w| w.line == 5 && w.code == WarningCode::MissingTitle),
             "{w:?}"
         );
     }
@@ -926,12 +946,12 @@ mod tests {
         assert!(m.is_empty() && w.is_empty());
         let (m, w, _) = run("\n \n\u{3000}\n");
         assert!(m.is_empty());
-        assert!(w.iter().any(|w| w.message.contains("no 【取組N】")));
+        assert!(w.iter().any(|w| w.code == WarningCode::NoMeasures));
         let (m, w, u) = run("\u{0}\u{fffd}【取組\n\t\t◎\n𠮷\t】【取組x】\n4 施策の展開\n【取組");
         assert!(m.is_empty());
         assert!(
             w.iter()
-                .any(|w| w.line == 4 && w.message.contains("no 【取組N】"))
+                .any(|w| w.line == 4 && w.code == WarningCode::NoMeasures)
         );
         assert!(!u.is_empty());
     }
@@ -943,7 +963,7 @@ mod tests {
         assert_eq!(m.len(), 2);
         assert!(
             w.iter()
-                .any(|w| w.line == 14 && w.message.contains("truncated"))
+                .any(|w| w.line == 14 && w.code == WarningCode::Truncated)
         );
         // the last line stands alone, outside the table: reported as prose, not lost
         assert!(u.iter().any(|s| s.line_start == 14));
@@ -953,7 +973,7 @@ mod tests {
         assert_eq!(m.len(), 3);
         assert!(
             w.iter()
-                .any(|w| w.line == 13 && w.message.contains("without a description"))
+                .any(|w| w.line == 13 && w.code == WarningCode::MissingDescription)
         );
     }
 

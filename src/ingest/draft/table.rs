@@ -24,6 +24,7 @@
 //!   and units are recognised by their vocabulary wherever they stand (on the
 //!   header row, the marks row, the next row, glued to `主な活動の単位`).
 
+use crate::ingest::WarningCode;
 use crate::ingest::text::{fold_key, join_wrapped, squash_spaces};
 use crate::model::{Body, BodyRole};
 
@@ -181,7 +182,7 @@ pub struct Project {
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub projects: Vec<Project>,
-    pub warnings: Vec<(usize, String)>,
+    pub warnings: Vec<(usize, WarningCode, String)>,
 }
 
 #[derive(Debug)]
@@ -286,14 +287,17 @@ pub fn parse(rows: &[Row]) -> Parsed {
                 Some(b) if b.marks.is_none() => b.marks = Some((row.line, cls.clone())),
                 Some(b) => out.warnings.push((
                     row.line,
+                    WarningCode::DuplicateValue,
                     format!(
-                        "a second row of body marks for the body header at line {}; ignored",
+                        "{}行目の実施主体の見出しに対する2つ目の印の行です: 無視します",
                         b.header_line
                     ),
                 )),
                 None => out.warnings.push((
                     row.line,
-                    "body marks before any body header row (市 市社協 …); ignored".to_string(),
+                    WarningCode::TableOutOfPlace,
+                    "実施主体の見出しの行（市 市社協 …）より前に印があります: 無視します"
+                        .to_string(),
                 )),
             }
         }
@@ -303,7 +307,8 @@ pub fn parse(rows: &[Row]) -> Parsed {
                     None => b.unit = Some((row.line, u)),
                     Some((l, prev)) if *prev != u => out.warnings.push((
                         row.line,
-                        format!("a second activity unit `{u}` for one project (line {l} has `{prev}`); kept the first"),
+                        WarningCode::DuplicateValue,
+                        format!("1つの事業に2つ目の活動の単位 `{u}` があります（{l}行目は `{prev}`）: 最初のものを使います"),
                     )),
                     Some(_) => {}
                 },
@@ -337,8 +342,9 @@ pub fn parse(rows: &[Row]) -> Parsed {
         if owner.is_none() {
             out.warnings.push((
                 descs[d].line,
+                WarningCode::TableOutOfPlace,
                 format!(
-                    "a description without a project name; not read: {}",
+                    "事業名のない事業概要です: 読み込みません: {}",
                     preview(&descs[d].text)
                 ),
             ));
@@ -365,7 +371,8 @@ pub fn parse(rows: &[Row]) -> Parsed {
             Some(n) if name_block[n].is_none() => name_block[n] = Some(b),
             _ => out.warnings.push((
                 block.header_line,
-                "body header and marks that belong to no project name; not read".to_string(),
+                WarningCode::TableOutOfPlace,
+                "どの事業名にも属さない実施主体の見出しと印です: 読み込みません".to_string(),
             )),
         }
     }
@@ -382,7 +389,8 @@ pub fn parse(rows: &[Row]) -> Parsed {
                 flags.push("no-description".to_string());
                 out.warnings.push((
                     name.lines[0],
-                    format!("project name without a description: {title} (content left empty)"),
+                    WarningCode::MissingDescription,
+                    format!("事業概要のない事業名です: {title}（内容は空のままにします）"),
                 ));
                 String::new()
             }
@@ -402,7 +410,8 @@ pub fn parse(rows: &[Row]) -> Parsed {
                         if mark_flags.contains(&"marks-ambiguous") {
                             out.warnings.push((
                                 *line,
-                                format!("more body marks than bodies for {title}; the mark in the name column was read as 市's"),
+                                WarningCode::DuplicateValue,
+                                format!("{title} の印が実施主体の数より多くあります: 事業名の列にある印を「市」の印として読みました"),
                             ));
                         }
                         flags.extend(mark_flags.iter().map(|s| s.to_string()));
@@ -791,7 +800,7 @@ mod tests {
         assert!(p.projects[1].flags.contains(&"no-description".to_string()));
         assert_eq!(p.warnings.len(), 1);
         assert_eq!(p.warnings[0].0, 4);
-        assert!(p.warnings[0].1.contains("without a description"));
+        assert_eq!(p.warnings[0].1, WarningCode::MissingDescription);
     }
 
     #[test]
@@ -853,7 +862,7 @@ mod tests {
         ]);
         let p = parse(&t);
         assert_eq!(p.projects.len(), 1);
-        assert!(p.warnings.iter().any(|(l, _)| *l == 2));
+        assert!(p.warnings.iter().any(|(l, _, _)| *l == 2));
         assert!(parse(&[]).projects.is_empty());
     }
 }

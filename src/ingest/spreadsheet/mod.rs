@@ -89,7 +89,7 @@ use super::tabular::options::{Columns, Field, Matcher, Options};
 use super::tabular::read_indicator;
 use super::tabular::schema::{Schema, is_continuation};
 use super::text::squash_spaces;
-use super::{ImportError, Ledger, SpanKind};
+use super::{ImportError, Ledger, SpanKind, WarningCode};
 use crate::model::{Level, Measure, Plan, ProgressEntry, Source};
 pub use read::column_name;
 
@@ -263,13 +263,19 @@ pub fn import(
 ) -> Result<(Vec<Measure>, Ledger), ImportError> {
     let opts: SheetOptions = toml::Value::Table(options.clone())
         .try_into()
-        .map_err(|e| ImportError::new(file, None, format!("bad [document.options]: {e}")))?;
+        .map_err(|e| {
+            ImportError::new(
+                file,
+                None,
+                format!("マニフェストの [document.options] に誤りがあります: {e}"),
+            )
+        })?;
     if opts.columns.title.is_empty() {
         return Err(ImportError::new(
             file,
             None,
-            "bad [document.options]: columns.title must name the title column's header label \
-             (e.g. title = [\"事業名\"])",
+            "マニフェストの [document.options] に誤りがあります: columns.title に施策名の列の見出しを\
+             書いてください（例: title = [\"事業名\"]）",
         ));
     }
     let default_year = match &opts.fiscal_year {
@@ -281,7 +287,7 @@ pub fn import(
                         file,
                         None,
                         format!(
-                            "bad [document.options]: fiscal_year `{y}` is not a fiscal year (R6, 令和6年度, H30, 2024)"
+                            "マニフェストの [document.options] に誤りがあります: fiscal_year `{y}` は年度として読めません（R6、令和6年度、H30、2024 の形で書きます）"
                         ),
                     )
                 })?,
@@ -299,8 +305,8 @@ pub fn import(
                             file,
                             None,
                             format!(
-                                "sheet `{s}` not found: the workbook has {}; set `sheet` to one of them",
-                                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                                "シート `{s}` が見つかりません: ブックにあるシートは {} です。`sheet` にそのどれかを書いてください",
+                                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join("、")
                             ),
                         )
                     })?;
@@ -324,9 +330,9 @@ pub fn import(
                 file,
                 None,
                 if tried.is_empty() {
-                    "the workbook has no sheets".to_string()
+                    "ブックにシートがありません".to_string()
                 } else {
-                    tried.join("; ")
+                    tried.join("。")
                 },
             ))
         }
@@ -334,7 +340,8 @@ pub fn import(
             let (text, encoding) =
                 read::decode(bytes).map_err(|m| ImportError::new(file, None, m))?;
             let mut run = Run::new(file, None, &opts, default_year, plan);
-            run.notes.push(format!("read as {encoding} text"));
+            run.notes
+                .push(format!("{encoding} のテキストとして読みました"));
             read::text_rows(&text, delimiter, &mut |n, cells, formulas| {
                 run.row(n, cells, &formulas)
             })
@@ -366,7 +373,7 @@ struct Run<'a> {
     previews: Vec<String>,
     used: Vec<usize>,
     skipped: Vec<(usize, usize, SpanKind)>,
-    warnings: Vec<(usize, String)>,
+    warnings: Vec<(usize, WarningCode, String)>,
     notes: Vec<String>,
     records: Vec<Measure>,
     empty_rows: usize,
@@ -468,7 +475,7 @@ impl<'a> Run<'a> {
             } else {
                 if cells.iter().any(|c| !c.trim().is_empty()) {
                     self.skipped.push((n, n, SpanKind::Header));
-                    self.set_preview(n, "(above the header row)".into());
+                    self.set_preview(n, "（見出しの行より上）".into());
                     // The likeliest header: most cells naming a configured
                     // field, then most short texts that are not numbers.
                     let is_label = |c: &&String| {
@@ -563,12 +570,12 @@ impl<'a> Run<'a> {
         let sheet = self
             .sheet
             .as_deref()
-            .map(|s| format!("sheet `{s}`, "))
+            .map(|s| format!("シート `{s}`、"))
             .unwrap_or_default();
         self.notes.push(if first == last {
-            format!("{sheet}header row {first}")
+            format!("{sheet}見出しの行 {first}")
         } else {
-            format!("{sheet}header rows {first}-{last}")
+            format!("{sheet}見出しの行 {first}〜{last}")
         });
         let label = |p: usize| -> String {
             let l: String = fold(&schema.columns[p].label).chars().take(20).collect();
@@ -587,16 +594,16 @@ impl<'a> Run<'a> {
                 .group
                 .and_then(|g| schema.groups[g].year.as_ref())
                 .filter(|_| f.is_progress())
-                .map(|y| format!(" ({})", y.0))
+                .map(|y| format!("（{}）", y.0))
                 .unwrap_or_default();
-            self.notes
-                .push(format!("column {} → {what}{year}", label(p)));
+            self.notes.push(format!("列 {} → {what}{year}", label(p)));
         }
         for (p, f) in &dropped {
             self.warnings.push((
                 first,
+                WarningCode::ColumnNotRead,
                 format!(
-                    "column {} also matches {} but another column matches it better: not read",
+                    "列 {} も {} に合いますが、ほかの列のほうがよく合います: この列は読み込みません",
                     label(*p),
                     f.key()
                 ),
@@ -606,7 +613,10 @@ impl<'a> Run<'a> {
             if !taken.contains_key(&i) {
                 self.warnings.push((
                     first,
-                    format!("no header cell matches path[{i}] `{pat}`: that level is left out"),
+                    WarningCode::ColumnNotRead,
+                    format!(
+                        "path[{i}] `{pat}` に合う見出しのセルがありません: その階層は抜けたままになります"
+                    ),
                 ));
             }
         }
@@ -619,16 +629,16 @@ impl<'a> Run<'a> {
             const SHOWN: usize = 30;
             let more = unmapped.len().saturating_sub(SHOWN);
             self.notes.push(format!(
-                "{} columns not configured, not read: {}{}",
+                "設定にない{}列は読み込みません: {}{}",
                 unmapped.len(),
                 unmapped
                     .iter()
                     .take(SHOWN)
                     .cloned()
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    .join("、"),
                 if more > 0 {
-                    format!(" and {more} more")
+                    format!(" ほか{more}列")
                 } else {
                     String::new()
                 }
@@ -637,12 +647,14 @@ impl<'a> Run<'a> {
         if schema.groups.iter().any(|g| g.year.is_none()) {
             self.warnings.push((
                 first,
-                "progress columns name no fiscal year and no `fiscal_year` option is set".into(),
+                WarningCode::MissingFiscalYear,
+                "見出しに年度のない進捗の列があり、`fiscal_year` オプションも設定されていません"
+                    .into(),
             ));
         }
         self.skipped.push((first, last, SpanKind::Header));
         for r in first..=last {
-            self.set_preview(r, "(header)".into());
+            self.set_preview(r, "（見出し）".into());
         }
         self.layout = Some(Layout {
             schema,
@@ -688,8 +700,9 @@ impl<'a> Run<'a> {
             self.set_preview(n, preview);
             self.warnings.push((
                 n,
+                WarningCode::MissingTitle,
                 format!(
-                    "row {n} has no title (cell {title_at}, column 「{l}」 is empty): not read"
+                    "{n}行目に施策名がありません（セル {title_at}、列「{l}」が空）: 読み込みません"
                 ),
             ));
             return;
@@ -704,7 +717,8 @@ impl<'a> Run<'a> {
             cells,
             title,
         );
-        self.warnings.extend(warnings.into_iter().map(|w| (n, w)));
+        self.warnings
+            .extend(warnings.into_iter().map(|(code, w)| (n, code, w)));
         self.set_preview(n, preview);
         self.used.push(n);
         self.records.push(m);
@@ -724,11 +738,11 @@ impl<'a> Run<'a> {
         let where_ = if sheet.is_empty() {
             String::new()
         } else {
-            format!("sheet `{sheet}`: ")
+            format!("シート `{sheet}`: ")
         };
         let guess = match &self.best_guess {
             Some((_, n, cells)) => format!(
-                "; row {n} reads {}",
+                "。{n}行目は {}",
                 cells
                     .iter()
                     .take(12)
@@ -739,11 +753,11 @@ impl<'a> Run<'a> {
             None => String::new(),
         };
         format!(
-            "{where_}no header row found: no row names the title column and {} configured columns \
-             ({}){guess}; change the labels in [document.options.columns] to the sheet's header \
-             labels (or lower header_min_labels)",
+            "{where_}見出しの行が見つかりません: 施策名の列と設定した列 {} 個を含む行がありません\
+             （{}）{guess}。[document.options.columns] の見出しをシートの見出しに合わせてください\
+             （または header_min_labels を下げます）",
             self.opts.header_min_labels.clamp(1, self.configured.max(1)),
-            labels.join(", ")
+            labels.join("、")
         )
     }
 
@@ -754,18 +768,19 @@ impl<'a> Run<'a> {
         }
         if self.empty_rows > 0 {
             self.notes.push(format!(
-                "{} rows below the header with no text in any configured column skipped (empty, \
-                 formatted, empty formulas or unconfigured cells only)",
+                "見出しの下の、設定した列に文字のない{}行は読み飛ばしました（空の行、書式だけ・空の数式・\
+                 設定にない列だけの行）",
                 self.empty_rows
             ));
         }
         if self.formula_rows > 0 {
             self.notes.push(format!(
-                "{} rows without a title whose configured cells hold only formulas skipped",
+                "施策名がなく、設定した列が数式だけの{}行は読み飛ばしました",
                 self.formula_rows
             ));
         }
-        self.notes.push(format!("{} records", self.records.len()));
+        self.notes
+            .push(format!("レコード {}件", self.records.len()));
         let lines: Vec<&str> = self.previews.iter().map(String::as_str).collect();
         let name = match &self.sheet {
             Some(s) => format!("{} [{s}]", self.file),
@@ -778,8 +793,8 @@ impl<'a> Run<'a> {
         for &n in &self.used {
             ledger.use_lines(n, n);
         }
-        for (n, w) in self.warnings {
-            ledger.warn(n, w);
+        for (n, code, w) in self.warnings {
+            ledger.warn(n, code, w);
         }
         for note in self.notes {
             ledger.note(note);
@@ -799,7 +814,7 @@ fn measure(
     n: usize,
     cells: &[String],
     title: String,
-) -> (Measure, Vec<String>) {
+) -> (Measure, Vec<(WarningCode, String)>) {
     let mut m = Measure::new(
         plan,
         Level::Measure,

@@ -29,8 +29,8 @@ impl Kind {
             "csv" => Ok(Kind::Text { delimiter: b',' }),
             "tsv" | "txt" => Ok(Kind::Text { delimiter: b'\t' }),
             _ => Err(format!(
-                "the spreadsheet format reads .xlsx, .xlsm, .xlsb, .xls, .ods, .csv, .tsv and .txt files, \
-                 not `.{ext}`: save the table in one of these, or set `format` to the document's format"
+                "spreadsheet 形式で読めるのは .xlsx、.xlsm、.xlsb、.xls、.ods、.csv、.tsv、.txt のファイルで、\
+                 `.{ext}` は読めません: 表をこのどれかで保存し直すか、`format` に文書の形式を書いてください"
             )),
         }
     }
@@ -44,20 +44,20 @@ pub type RowSink<'a> = dyn FnMut(usize, Vec<String>, Vec<bool>) + 'a;
 /// The sheets of a workbook, in order.
 pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, String> {
     let book = open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| format!("cannot open the workbook: {e}"))?;
+        .map_err(|e| format!("ブックを開けません: {e}"))?;
     Ok(book.sheet_names())
 }
 
 /// Streams the rows of sheet `name` to `sink`.
 pub fn workbook_rows(bytes: &[u8], name: &str, sink: &mut RowSink<'_>) -> Result<(), String> {
     let book = open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| format!("cannot open the workbook: {e}"))?;
+        .map_err(|e| format!("ブックを開けません: {e}"))?;
     match book {
         Sheets::Xlsx(mut x) => xlsx_rows(&mut x, name, sink),
         mut other => {
             let range = other
                 .worksheet_range(name)
-                .map_err(|e| format!("cannot read sheet `{name}`: {e}"))?;
+                .map_err(|e| format!("シート `{name}` を読めません: {e}"))?;
             let (r0, c0) = range.start().unwrap_or((0, 0));
             for (i, row) in range.rows().enumerate() {
                 let mut cells = vec![String::new(); c0 as usize];
@@ -77,11 +77,11 @@ fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
 ) -> Result<(), String> {
     let mut cells = book
         .worksheet_cells_reader(name)
-        .map_err(|e| format!("cannot read sheet `{name}`: {e}"))?;
+        .map_err(|e| format!("シート `{name}` を読めません: {e}"))?;
     let mut row: Option<(u32, Vec<String>, Vec<bool>)> = None;
     while let Some(cell) = cells
         .next_cell_with_formula_metadata()
-        .map_err(|e| format!("sheet `{name}` is damaged: {e}"))?
+        .map_err(|e| format!("シート `{name}` が壊れています: {e}"))?
     {
         let (r, c) = cell.pos;
         if row.as_ref().is_some_and(|(n, _, _)| *n != r)
@@ -170,7 +170,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
         if had_errors {
             return Err(format!(
-                "the file starts with a {} byte-order mark but is not {0} throughout: save it again as UTF-8 CSV",
+                "ファイルの先頭に {} の BOM がありますが、全体が {0} ではありません: CSV UTF-8 で保存し直してください",
                 enc.name()
             ));
         }
@@ -187,8 +187,8 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
                 .map_or(0, |e| e.valid_up_to());
             let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
             Err(format!(
-                "line {line}: the file is neither UTF-8 nor Shift_JIS (CP932), the encodings Excel \
-                 writes CSV in: save it as \"CSV UTF-8\" from Excel"
+                "{line}行目: ファイルが UTF-8 でも Shift_JIS（CP932）でもありません（Excel が CSV を\
+                 保存する文字コードはこの2つです）: Excel で「CSV UTF-8」として保存し直してください"
             ))
         }
     }
@@ -232,7 +232,7 @@ pub fn text_rows(text: &str, delimiter: u8, sink: &mut RowSink<'_>) -> Result<()
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                return Err(format!("line {line}: cannot read the record: {e}"));
+                return Err(format!("{line}行目: レコードを読めません: {e}"));
             }
         }
     }
@@ -282,7 +282,7 @@ mod tests {
         }
         assert_eq!(decode(&utf16).unwrap(), (text.to_string(), "UTF-16LE"));
         let e = decode(b"\x82\xa0\xff\xff\n").unwrap_err();
-        assert!(e.contains("line 1") && e.contains("CSV UTF-8"), "{e}");
+        assert!(e.contains("1行目") && e.contains("CSV UTF-8"), "{e}");
     }
 
     #[test]

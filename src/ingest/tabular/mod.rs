@@ -129,7 +129,7 @@ pub(crate) mod schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Document, ImportError, Importer, Ledger, SpanKind};
+use super::{Document, ImportError, Importer, Ledger, SpanKind, WarningCode};
 use crate::model::{Indicator, IndicatorValue, Level, Measure, ProgressEntry, Source};
 use cells::{
     achievement_pct, clean_name, clean_text, fold, looks_like_achievement, path_text, split_units,
@@ -161,7 +161,7 @@ impl Importer for TabularImporter {
             return Err(ImportError::new(
                 doc.file,
                 None,
-                "bad [document.options]: columns.title must name the title column's header label",
+                "マニフェストの [document.options] に誤りがあります: columns.title に施策名の列の見出しを書いてください",
             ));
         }
         let default_year = match &options.fiscal_year {
@@ -169,7 +169,7 @@ impl Importer for TabularImporter {
                 ImportError::new(
                     doc.file,
                     None,
-                    format!("bad [document.options]: fiscal_year `{y}` is not a fiscal year (R5, 令和5年度, H30, 2024)"),
+                    format!("マニフェストの [document.options] に誤りがあります: fiscal_year `{y}` は年度として読めません（R5、令和5年度、H30、2024 の形で書きます）"),
                 )
             })?),
             None => None,
@@ -196,9 +196,9 @@ impl Importer for TabularImporter {
                 doc.file,
                 None,
                 format!(
-                    "no header row found: no line names the title column ({}) and {} other configured columns; \
-                     change the labels in [document.options.columns] to the document's header labels \
-                     (or lower header_min_labels)",
+                    "見出しの行が見つかりません: 施策名の列（{}）とほかに設定した列 {} 個を含む行がありません。\
+                     [document.options.columns] の見出しを文書の見出しに合わせてください\
+                     （または header_min_labels を下げます）",
                     options.columns.title.join(" / "),
                     options.header_min_labels.saturating_sub(1)
                 ),
@@ -258,10 +258,9 @@ impl Run<'_, '_> {
                 self.doc.file,
                 Some(i + 1),
                 format!(
-                    "this line names the title column and {} other configured columns, but is not \
-                     taken as the header because {} of its cells name no configured column (a \
-                     header needs at least half of its cells configured): {}; add them to \
-                     [document.options.columns]",
+                    "この行には施策名の列とほかに設定した列 {} 個がありますが、{} 個のセルが設定にない見出しのため、\
+                     見出しの行とみなしていません（見出しの行はセルの半分以上が設定した列です）: {}。\
+                     これらを [document.options.columns] に加えてください",
                     fields.len() - 1,
                     others.len(),
                     others
@@ -269,7 +268,7 @@ impl Run<'_, '_> {
                         .take(12)
                         .map(|c| format!("{c:?}"))
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join("、")
                 ),
             ))
         })
@@ -313,7 +312,8 @@ impl Run<'_, '_> {
                 if !warned_no_header {
                     self.ledger.warn(
                         ln,
-                        "row before any header row: its columns are unknown, not read",
+                        WarningCode::RowBeforeHeader,
+                        "見出しの行より前の行です: 列が分からないため読み込みません",
                     );
                     warned_no_header = true;
                 }
@@ -351,10 +351,11 @@ impl Run<'_, '_> {
         for (p, f) in &schema.merged {
             self.ledger.warn(
                 i + 1,
+                WarningCode::HeaderAmbiguous,
                 format!(
-                    "header (lines {}-{}): cells {} and {} both carry the {} label (one label split \
-                     over two cells); read as one column, so data cells from {} on are read one \
-                     column to the left of their header position",
+                    "見出し（{}〜{}行目）: {}番目と{}番目のセルがどちらも {} の見出しです（1つの見出しが\
+                     2つのセルに分かれています）。1つの列として読むため、{}番目以降のデータのセルは\
+                     見出しの位置より1つ左の列として読みます",
                     schema.lines.0,
                     schema.lines.1,
                     p,
@@ -367,7 +368,8 @@ impl Run<'_, '_> {
         if schema.groups.iter().any(|g| g.year.is_none()) {
             self.ledger.warn(
                 i + 1,
-                "header names progress columns without a fiscal year and no `fiscal_year` option is set",
+                WarningCode::MissingFiscalYear,
+                "見出しに年度のない進捗の列があり、`fiscal_year` オプションも設定されていません",
             );
         }
         let mapping: Vec<String> = schema
@@ -376,12 +378,13 @@ impl Run<'_, '_> {
             .enumerate()
             .filter_map(|(p, c)| Some(format!("{} → {}", schema.describe(p), c.field?.key())))
             .collect();
-        self.ledger.note(format!(
-            "header lines {}-{}: {}",
-            schema.lines.0,
-            schema.lines.1,
-            mapping.join(", ")
-        ));
+        let lines = if schema.lines.0 == schema.lines.1 {
+            format!("{}行目", schema.lines.0)
+        } else {
+            format!("{}〜{}行目", schema.lines.0, schema.lines.1)
+        };
+        self.ledger
+            .note(format!("見出し {lines}: {}", mapping.join("、")));
         self.schemas.push(schema);
         j
     }
@@ -424,8 +427,9 @@ impl Run<'_, '_> {
         if end > i + 1 {
             self.ledger.warn(
                 i + 1,
+                WarningCode::RowJoined,
                 format!(
-                    "row continues on line(s) {}-{} (a cell with a line break): joined into one row",
+                    "行が{}〜{}行目に続いています（セル内の改行）: 1つの行につなげて読みます",
                     i + 2,
                     end
                 ),
@@ -443,9 +447,8 @@ impl Run<'_, '_> {
             Some((joined, marker)) => {
                 self.ledger.warn(
                     ln,
-                    format!(
-                        "`{marker}` stands in a cell of its own: joined with the cell after it"
-                    ),
+                    WarningCode::MarkerJoined,
+                    format!("`{marker}` が単独のセルにあります: 次のセルとつなげて読みます"),
                 );
                 joined.as_slice()
             }
@@ -464,11 +467,12 @@ impl Run<'_, '_> {
         let Some(mut title) = raw_title.as_deref().and_then(clean_name) else {
             self.ledger.warn(
                 ln,
+                WarningCode::MissingTitle,
                 format!(
-                    "row has no title cell ({}): not read{}",
+                    "施策名のセル（{}）がない行です: 読み込みません{}",
                     schema.describe(schema.title_pos),
                     if single_cell(row) {
-                        " (a section row matching no `sections` pattern?)"
+                        "（`sections` のどのパターンにも合わない区分の行かもしれません）"
                     } else {
                         ""
                     }
@@ -477,7 +481,7 @@ impl Run<'_, '_> {
             return;
         };
         let mut flags: Vec<String> = Vec::new();
-        let mut warnings: Vec<String> = Vec::new();
+        let mut warnings: Vec<(WarningCode, String)> = Vec::new();
         for (marker, flag) in &opts.markers {
             if !marker.is_empty() && title.contains(marker.as_str()) {
                 title = title.replace(marker.as_str(), "").trim().to_string();
@@ -487,8 +491,9 @@ impl Run<'_, '_> {
         if title.is_empty() {
             self.ledger.warn(
                 ln,
+                WarningCode::TitleOnlyMarker,
                 format!(
-                    "row's title cell ({}) holds only a marker: not read",
+                    "施策名のセル（{}）に目印しかありません: 読み込みません",
                     schema.describe(schema.title_pos)
                 ),
             );
@@ -534,8 +539,9 @@ impl Run<'_, '_> {
         );
         if let Some(d) = deps.iter().find(|d| d.ends_with('課') || d.ends_with('室')) {
             flags.push("department-is-section".into());
-            warnings.push(format!(
-                "the 担当部署 cell holds `{d}`, a section name; kept as printed"
+            warnings.push((
+                WarningCode::CellMisplaced,
+                format!("担当部署のセルに課・室の名前 `{d}` があります: 書かれたまま残します"),
             ));
         }
         m.departments = deps;
@@ -577,9 +583,12 @@ impl Run<'_, '_> {
                     next_plan = achievement.take();
                     achievement = evaluation.take();
                     flags.push("cells-shifted".into());
-                    warnings.push(format!(
-                        "the {year_name} block is one cell short (its 評価 cell reads like a 達成度, \
-                         its 今後 cell is empty): read as 実施状況, 達成度, 今後 with no 評価"
+                    warnings.push((
+                        WarningCode::CellMissing,
+                        format!(
+                            "{year_name} の欄のセルが1つ足りません（評価のセルが達成度のように読め、\
+                             今後のセルが空です）: 評価なしの 実施状況・達成度・今後 として読みます"
+                        ),
                     ));
                 } else if status.is_some() && evaluation.is_some() && achievement.is_some() {
                     let others_have_plan = schema.groups.iter().enumerate().any(|(h, _)| {
@@ -592,9 +601,12 @@ impl Run<'_, '_> {
                     });
                     if others_have_plan {
                         flags.push("columns-ambiguous".into());
-                        warnings.push(format!(
-                            "the {year_name} 今後 cell is empty while 実施状況, 評価 and 達成度 are filled: \
-                             the block may be shifted by one cell; kept as printed"
+                        warnings.push((
+                            WarningCode::CellMissing,
+                            format!(
+                                "{year_name} の今後のセルが空で、実施状況・評価・達成度は埋まっています: \
+                                 欄が1セルずれているかもしれません。書かれたまま残します"
+                            ),
                         ));
                     }
                 }
@@ -611,8 +623,9 @@ impl Run<'_, '_> {
                 && !flags.iter().any(|f| f == "evaluation-repeats-status")
             {
                 flags.push("evaluation-repeats-status".into());
-                warnings.push(format!(
-                    "the {year_name} 評価 cell repeats the 実施状況 cell"
+                warnings.push((
+                    WarningCode::CellMisplaced,
+                    format!("{year_name} の評価のセルが実施状況のセルと同じです"),
                 ));
             }
             let entry = ProgressEntry {
@@ -647,35 +660,44 @@ impl Run<'_, '_> {
         if !mapped.ambiguous_tail.is_empty() {
             let last = schema.last_labelled().unwrap_or(0);
             flags.push("columns-ambiguous".into());
-            warnings.push(format!(
-                "cells {} all follow the last column {}: took the last one",
-                mapped
-                    .ambiguous_tail
-                    .iter()
-                    .map(|(p, c)| format!("{} `{c}`", p + 1))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                schema.describe(last)
+            warnings.push((
+                WarningCode::CellUnassigned,
+                format!(
+                    "セル {} はどれも最後の列 {} より後にあります: 最後のセルを使います",
+                    mapped
+                        .ambiguous_tail
+                        .iter()
+                        .map(|(p, c)| format!("{}番目 `{c}`", p + 1))
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    schema.describe(last)
+                ),
             ));
         }
         for (p, c) in &mapped.unlabelled {
             let short: String = c.chars().take(20).collect();
-            warnings.push(format!(
-                "cell {} `{short}` is under a column without header label: not read",
-                p + 1
+            warnings.push((
+                WarningCode::CellUnassigned,
+                format!(
+                    "{}番目のセル `{short}` は見出しのない列にあります: 読み込みません",
+                    p + 1
+                ),
             ));
         }
         if mapped.short {
             flags.push("truncated-row".into());
-            warnings.push(format!(
-                "row has {} cells, the header (line {}) has {}: the row looks truncated",
-                row.len(),
-                schema.lines.0,
-                schema.width
+            warnings.push((
+                WarningCode::RowTruncated,
+                format!(
+                    "行のセルは{}個、見出し（{}行目）は{}個です: 行が途中で切れているようです",
+                    row.len(),
+                    schema.lines.0,
+                    schema.width
+                ),
             ));
         }
-        for w in warnings {
-            self.ledger.warn(ln, w);
+        for (code, w) in warnings {
+            self.ledger.warn(ln, code, w);
         }
         let mut seen = BTreeSet::new();
         flags.retain(|f| seen.insert(f.clone()));
@@ -695,7 +717,7 @@ impl Run<'_, '_> {
         cells: &[Option<String>],
         s: usize,
         flags: &mut Vec<String>,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<(WarningCode, String)>,
     ) {
         read_indicator(
             &self.schemas[s],
@@ -739,10 +761,11 @@ impl Run<'_, '_> {
             let names: Vec<String> = empty.iter().map(|&p| schema.describe(p)).collect();
             self.ledger.warn(
                 first,
+                WarningCode::ColumnsUndecidable,
                 format!(
-                    "lines {first}-{last}: column(s) {} empty in all {} rows of this page, so which \
-                     columns the other texts belong to cannot be decided; kept as printed",
-                    names.join(", "),
+                    "{first}〜{last}行目: 列 {} がこのページの{}行すべてで空のため、ほかの文がどの列の\
+                     ものか決められません: 書かれたまま残します",
+                    names.join("、"),
                     rows.len()
                 ),
             );
@@ -782,11 +805,11 @@ impl Run<'_, '_> {
                 });
                 if let Some(o) = earlier {
                     let msg = format!(
-                        "the {} cells repeat those of line {} ({}): kept as printed",
+                        "{} の欄が{}行目（{}）と同じです: 書かれたまま残します",
                         k.0, o.source.line, o.title
                     );
                     let line = self.records[r].source.line;
-                    self.ledger.warn(line, msg);
+                    self.ledger.warn(line, WarningCode::ProgressCopied, msg);
                     let flags = &mut self.records[r].flags;
                     if !flags.iter().any(|f| f == "progress-copied") {
                         flags.push("progress-copied".into());
@@ -805,7 +828,8 @@ impl Run<'_, '_> {
                 self.ledger.skip(ln, ln, SpanKind::Header);
                 self.ledger.warn(
                     ln,
-                    "section row with no measure below it before the next section",
+                    WarningCode::EmptySection,
+                    "区分の行の下に、次の区分までに施策がありません",
                 );
             }
         }
@@ -821,7 +845,7 @@ pub(crate) fn read_indicator(
     m: &mut Measure,
     cells: &[Option<String>],
     flags: &mut Vec<String>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<(WarningCode, String)>,
 ) {
     let placeholder = |c: &str| placeholders.iter().any(|p| fold(p) == fold(c));
     let Some(name_pos) = schema.pos(Field::IndicatorName) else {
@@ -867,8 +891,9 @@ pub(crate) fn read_indicator(
         && *u != t
     {
         flags.push("indicator-unit-mismatch".into());
-        warnings.push(format!(
-            "indicator `{name}`: the values are in {u} but the target in {t}"
+        warnings.push((
+            WarningCode::UnitMismatch,
+            format!("指標 `{name}`: 値の単位は {u}、目標値の単位は {t} です"),
         ));
     }
     m.indicators.push(Indicator {

@@ -177,7 +177,7 @@ impl Schema {
     /// A short name of column `p` for messages (`R2 評価`).
     pub fn describe(&self, p: usize) -> String {
         let Some(c) = self.columns.get(p) else {
-            return format!("cell {}", p + 1);
+            return format!("{}番目のセル", p + 1);
         };
         let label: String = fold(&c.label).chars().take(16).collect();
         match c.group.and_then(|g| self.groups[g].year.as_ref()) {

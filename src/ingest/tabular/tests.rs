@@ -2,7 +2,7 @@
 //! (no panic, a warning naming the line).
 
 use super::*;
-use crate::ingest::{UnusedSpan, Warning};
+use crate::ingest::{UnusedSpan, Warning, WarningCode};
 use crate::model::{Plan, PlanKind};
 
 const KUMAMOTO: &str = r#"
@@ -64,10 +64,10 @@ fn run(options: &str, text: &str) -> Out {
     }
 }
 
-fn warned(out: &Out, line: usize, needle: &str) -> bool {
+fn warned(out: &Out, line: usize, code: WarningCode) -> bool {
     out.warnings
         .iter()
-        .any(|w| w.line == line && w.message.contains(needle))
+        .any(|w| w.line == line && w.code == code)
 }
 
 fn row(cells: &[&str]) -> String {
@@ -158,7 +158,7 @@ fn reads_a_kumamoto_style_table() {
             .unwrap()
             .starts_with("1)")
     );
-    assert!(warned(&out, 6, "one cell short"));
+    assert!(warned(&out, 6, WarningCode::CellMissing));
     assert!(out.unused.iter().all(|u| u.kind == SpanKind::Header));
 }
 
@@ -295,7 +295,8 @@ fn reads_an_arao_style_table_with_a_drifting_target() {
     assert_eq!(ind.unit.as_deref(), Some("%"));
     assert!(ms[1].flags.contains(&"same-as-above".to_string()));
     assert!(ms[1].flags.contains(&"indicator-unit-mismatch".to_string()));
-    assert!(warned(&out, 6, "件"));
+    assert!(warned(&out, 6, WarningCode::UnitMismatch));
+    assert!(out.warnings.iter().any(|w| w.message.contains("件")));
     assert!(ms[2].indicators.is_empty());
 }
 
@@ -314,7 +315,7 @@ fn a_row_split_over_two_lines_is_rejoined() {
     assert_eq!(ms[0].progress[0].status.as_deref(), Some("前半後半"));
     assert_eq!(ms[0].progress[1].next_plan.as_deref(), Some("n2"));
     assert_eq!(ms[0].source.line_end, 4);
-    assert!(warned(&out, 3, "joined"));
+    assert!(warned(&out, 3, WarningCode::RowJoined));
     assert!(out.unused.iter().all(|u| u.kind == SpanKind::Header));
 }
 
@@ -334,10 +335,10 @@ fn truncated_rows_and_garbage_warn_without_panicking() {
     let ms = out.measures.as_ref().unwrap();
     assert_eq!(ms.len(), 1);
     assert!(ms[0].flags.contains(&"truncated-row".to_string()));
-    assert!(warned(&out, 2, "truncated"));
-    assert!(warned(&out, 4, "no title"));
-    assert!(warned(&out, 6, "no title"));
-    assert!(warned(&out, 7, "no measure below"));
+    assert!(warned(&out, 2, WarningCode::RowTruncated));
+    assert!(warned(&out, 4, WarningCode::MissingTitle));
+    assert!(warned(&out, 6, WarningCode::MissingTitle));
+    assert!(warned(&out, 7, WarningCode::EmptySection));
     // Unread rows stay unclassified, so the ledger reports them too.
     let unclassified: Vec<(usize, usize)> = out
         .unused
@@ -351,7 +352,12 @@ fn truncated_rows_and_garbage_warn_without_panicking() {
 #[test]
 fn empty_garbage_and_bad_options_are_errors_not_panics() {
     let out = run(KUMAMOTO, "\n\n\n");
-    assert!(out.measures.unwrap_err().message.contains("no header"));
+    assert!(
+        out.measures
+            .unwrap_err()
+            .message
+            .contains("見出しの行が見つかりません")
+    );
     let out = run(KUMAMOTO, "\u{0}\u{1}ああ\t\t\u{3000}\n\t\n😀\t😀\t😀😀");
     assert!(out.measures.is_err());
     let out = run("[columns]\nstatus = [\"x\"]", HEADER);
@@ -361,7 +367,7 @@ fn empty_garbage_and_bad_options_are_errors_not_panics() {
         out.measures
             .unwrap_err()
             .message
-            .contains("bad [document.options]")
+            .contains("[document.options] に誤りがあります")
     );
     let out = run("fiscal_year = \"平成5\"\n[columns]\ntitle=[\"a\"]", HEADER);
     assert!(out.measures.is_err());
@@ -391,7 +397,7 @@ fn rows_before_the_header_are_reported() {
     .join("\n");
     let out = run(KUMAMOTO, &text);
     assert_eq!(out.measures.as_ref().unwrap().len(), 1);
-    assert!(warned(&out, 1, "before any header"));
+    assert!(warned(&out, 1, WarningCode::RowBeforeHeader));
     assert!(out.unused.iter().any(|u| u.kind == SpanKind::Unclassified));
 }
 
@@ -426,7 +432,7 @@ fn a_column_empty_on_a_whole_page_flags_its_rows() {
         ms.iter()
             .all(|m| m.flags.contains(&"columns-ambiguous".to_string()))
     );
-    assert!(warned(&out, 2, "cannot be decided"));
+    assert!(warned(&out, 2, WarningCode::ColumnsUndecidable));
 }
 
 /// `《新規》` split off into a cell of its own is joined with the title, never
@@ -457,7 +463,11 @@ fn a_marker_in_a_cell_of_its_own_is_joined_with_the_title() {
     assert_eq!(ms[0].title, "相談事業");
     assert_eq!(ms[0].flags, vec!["new".to_string()]);
     assert_eq!(ms[0].departments, vec!["障がい者支援部".to_string()]);
-    assert!(warned(&out, 2, "cell of its own"), "{:?}", out.warnings);
+    assert!(
+        warned(&out, 2, WarningCode::MarkerJoined),
+        "{:?}",
+        out.warnings
+    );
 
     // a title cell that is only the marker, with nothing to join: not read, and said so
     let mut only: Vec<&str> = cells.to_vec();
@@ -465,7 +475,11 @@ fn a_marker_in_a_cell_of_its_own_is_joined_with_the_title() {
     let text = [HEADER.to_string(), row(&only)].join("\n");
     let out = run(KUMAMOTO, &text);
     assert!(out.measures.as_ref().unwrap().is_empty());
-    assert!(warned(&out, 2, "only a marker"), "{:?}", out.warnings);
+    assert!(
+        warned(&out, 2, WarningCode::TitleOnlyMarker),
+        "{:?}",
+        out.warnings
+    );
     assert!(
         out.unused.iter().any(|u| u.line_start == 2),
         "{:?}",
