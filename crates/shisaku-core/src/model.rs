@@ -11,17 +11,17 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
 /// What a plan is about; the facet `plan_kind`. Any short ASCII id
 /// (`health-promotion`, `administrative-evaluation`): lowercase letters,
 /// digits and `-`, starting with a letter, at most [`PlanKind::MAX_LEN`]
 /// characters. The known kinds have built-in Japanese labels; a plan of any
 /// other kind names its label in the manifest (`kind_label`).
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
-#[schema(value_type = String, example = "suicide-prevention")]
+#[cfg_attr(feature = "openapi", schema(value_type = String, example = "suicide-prevention"))]
 pub struct PlanKind(Cow<'static, str>);
 
 impl PlanKind {
@@ -95,7 +95,8 @@ impl fmt::Display for PlanKind {
 }
 
 /// A plan (計画) as described in `seeds/manifest.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "PlanFields")]
 pub struct Plan {
     /// Short stable key from the manifest (`kumamoto-suicide`); part of every measure id.
@@ -173,19 +174,8 @@ impl Plan {
 }
 
 /// Where in a plan's hierarchy a record sits.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     /// A measure (施策 / 取組番号 row / block) of a progress report.
@@ -237,10 +227,11 @@ impl fmt::Display for Level {
 
 /// One fiscal year's progress on a measure. Every text is kept as printed
 /// (trimmed, cell-wrap spaces kept inside sentences).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressEntry {
     /// Fiscal year, normalized to `R<n>` from 令和 on and `H<n>` before
-    /// (令和元年度 = `R1`, 平成30年度 = `H30`; see `ingest::text::fiscal_year`).
+    /// (令和元年度 = `R1`, 平成30年度 = `H30`; see [`fiscal_year`]).
     pub fiscal_year: String,
     /// Western calendar start year of the fiscal year (R1 = 2019), for the year facet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -266,7 +257,8 @@ pub struct ProgressEntry {
 }
 
 /// One printed value of an indicator.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorValue {
     /// `R3`, `R4`, …
     pub fiscal_year: String,
@@ -278,7 +270,8 @@ pub struct IndicatorValue {
 }
 
 /// A performance indicator (成果指標) of a measure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Indicator {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -293,7 +286,8 @@ pub struct Indicator {
 }
 
 /// Role of an implementing body of a project (004: ◎ lead, ○ partner).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum BodyRole {
     Lead,
@@ -301,14 +295,16 @@ pub enum BodyRole {
 }
 
 /// An implementing body (実施主体) of a project.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Body {
     pub name: String,
     pub role: BodyRole,
 }
 
 /// Provenance: the seed file and 1-based lines (or sheet rows) a record was read from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Source {
     /// File name inside `seeds/` (no directory).
     pub file: String,
@@ -325,7 +321,8 @@ pub struct Source {
 }
 
 /// One normalized measure record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Measure {
     /// Stable id: the same measure keeps it across rebuilds and unrelated edits
     /// (see `ingest::assign_ids`).
@@ -421,6 +418,73 @@ pub fn page_label(printed: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// The first fiscal year of the Heisei era (平成元年度) and of Reiwa (令和元年度).
+const HEISEI_1: u16 = 1989;
+const REIWA_1: u16 = 2019;
+
+/// The normalized label of the fiscal year starting in April of `year`:
+/// `R<n>` from 2019 (令和元年度 = `R1`), `H<n>` from 1989 to 2018 (平成30年度 =
+/// `H30`); `None` before 1989 or after 2099.
+pub fn year_label(year: u16) -> Option<String> {
+    match year {
+        REIWA_1..=2099 => Some(format!("R{}", year - REIWA_1 + 1)),
+        HEISEI_1..REIWA_1 => Some(format!("H{}", year - HEISEI_1 + 1)),
+        _ => None,
+    }
+}
+
+/// The Japanese name of a normalized label: `R1` → `令和元年度`, `H30` →
+/// `平成30年度`; anything else as it is.
+pub fn year_label_ja(label: &str) -> String {
+    let (era, n) = match (label.strip_prefix('R'), label.strip_prefix('H')) {
+        (Some(n), _) => ("令和", n),
+        (_, Some(n)) => ("平成", n),
+        _ => return label.to_string(),
+    };
+    match n {
+        "1" => format!("{era}元年度"),
+        _ if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => format!("{era}{n}年度"),
+        _ => label.to_string(),
+    }
+}
+
+/// Normalizes a fiscal-year label to one form ([`year_label`]: `R<n>` or
+/// `H<n>`) and its western start year. Accepts 令和/平成 (`令和2年度`,
+/// `令和元年度`, `R2`, `Ｒ２`, `H30`, `平成30年度`) and western years (`2024`,
+/// `2024年度`), full-width digits included. The label must *start* with the
+/// year; what follows it is ignored (`令和2年度以降`). One year has one form:
+/// `平成31年度` (April 2019) is `R1`.
+pub fn fiscal_year(label: &str) -> Option<(String, u16)> {
+    let folded: String = label.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let era = |rest: &str| -> Option<u16> {
+        if rest.starts_with('元') {
+            return Some(1);
+        }
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        (digits.len() <= 2).then(|| digits.parse().ok()).flatten()
+    };
+    let year = if let Some(rest) = folded
+        .strip_prefix("令和")
+        .or_else(|| folded.strip_prefix('R'))
+    {
+        REIWA_1 - 1 + era(rest).filter(|&n| n >= 1)?
+    } else if let Some(rest) = folded
+        .strip_prefix("平成")
+        .or_else(|| folded.strip_prefix('H'))
+    {
+        HEISEI_1 - 1 + era(rest).filter(|&n| (1..=31).contains(&n))?
+    } else {
+        let digits: String = folded.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let rest = &folded[digits.len()..];
+        let unit_ok = rest.is_empty() || rest.starts_with('年');
+        if digits.len() != 4 || !unit_ok {
+            return None;
+        }
+        digits.parse().ok()?
+    };
+    Some((year_label(year)?, year))
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
+use crate::analysis::split_sentences;
 use crate::model::{Measure, PlanKind};
-use crate::related::reuse::split_sentences;
 
 /// A small deterministic generator (SplitMix64), so a seed reproduces a corpus.
 pub struct Rng(u64);

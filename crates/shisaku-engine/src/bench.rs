@@ -262,7 +262,7 @@ pub fn links_sample(
     exact: usize,
 ) -> Result<LinksSample, EngineError> {
     let t = Instant::now();
-    let corpus = crate::ingest::import_manifest(manifest)?;
+    let corpus = shisaku_core::ingest::import_manifest(manifest)?;
     let import_seconds = t.elapsed().as_secs_f64();
     let n = corpus.measures.len();
     let t = Instant::now();

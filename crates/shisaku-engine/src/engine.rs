@@ -23,13 +23,13 @@ use links::LinkTable;
 use serde::{Deserialize, Serialize};
 
 use crate::index::{self, IndexError, OpenIndex};
-use crate::ingest::{self, ImportReport};
-use crate::model::Measure;
 use crate::related::overlap::{self, Overlaps, ReportView, ReportWindow};
 use crate::related::reuse::{SentenceIndex, SentenceMatches};
 use crate::related::{Link, Profiles};
 use crate::search::suggest::{Suggester, Suggestion};
 use crate::search::{self, SearchError, SearchRequest, SearchResponse};
+use shisaku_core::ingest::{self, ImportReport};
+use shisaku_core::model::Measure;
 
 /// Links kept per measure in a generation (the API's largest `limit`).
 pub const LINKS_KEPT: usize = 20;
@@ -81,7 +81,8 @@ pub struct StoredLinks {
 }
 
 /// A related measure as the CLI and API print it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RelatedMeasure {
     pub id: String,
     pub title: String,
@@ -97,7 +98,8 @@ pub struct RelatedMeasure {
     pub source: RelatedSource,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RelatedSource {
     pub file: String,
     pub line: usize,
@@ -106,7 +108,8 @@ pub struct RelatedSource {
     pub document: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RelatedResponse {
     pub id: String,
     pub title: String,
@@ -115,6 +118,8 @@ pub struct RelatedResponse {
 
 pub struct Engine {
     pub index: OpenIndex,
+    /// The facet columns and hit analyses searches of `index` keep.
+    search_caches: search::SearchCaches,
     pub measures: Vec<Measure>,
     positions: HashMap<String, usize>,
     links: LinkTable,
@@ -141,7 +146,8 @@ pub struct Engine {
 pub const SEARCH_CACHE_ENTRIES: usize = 2048;
 
 /// A plan with its record counts, for `GET /api/plans`.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanSummary {
     pub id: String,
     pub name: String,
@@ -156,7 +162,8 @@ pub struct PlanSummary {
 }
 
 /// The CLI's and API's answer to a wording-reuse request.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SimilarResponse {
     pub sentences: Vec<SentenceMatches>,
 }
@@ -266,10 +273,11 @@ impl Engine {
     /// Opens the live generation under `root`.
     pub fn open(root: &Path) -> Result<Engine, EngineError> {
         let index = OpenIndex::open(root)?;
+        let search_caches = search::SearchCaches::open(&index)?;
         let records = index.all_records()?;
         let path = index.path.join(linkfile::FILE);
         let json = index.path.join(JSON_LINKS_FILE);
-        let mut engine = Self::assemble(index, records, Vec::new());
+        let mut engine = Self::assemble(index, search_caches, records, Vec::new());
         if !path.exists() && json.exists() {
             // a generation built before the binary links file: streamed
             // into the compact table, the string form of every link never
@@ -284,15 +292,17 @@ impl Engine {
     /// An engine over records held in memory (tests, benchmarks).
     pub fn in_memory(measures: Vec<Measure>) -> Result<Engine, EngineError> {
         let index = OpenIndex::in_memory(&measures)?;
+        let search_caches = search::SearchCaches::open(&index)?;
         let links = compute_links(&measures);
         let records = index.all_records()?;
-        Ok(Self::assemble(index, records, links))
+        Ok(Self::assemble(index, search_caches, records, links))
     }
 
     /// The engine over `index`, whose records (with their addresses) are
     /// `records`, in document order.
     fn assemble(
         index: OpenIndex,
+        search_caches: search::SearchCaches,
         records: Vec<(DocAddress, Measure)>,
         links: Vec<StoredLinks>,
     ) -> Engine {
@@ -323,6 +333,7 @@ impl Engine {
             .collect();
         let mut engine = Engine {
             index,
+            search_caches,
             links: LinkTable::new(measures.len()),
             measures,
             positions,
@@ -383,7 +394,9 @@ impl Engine {
         if let Some(hit) = self.cached(req) {
             return Ok(hit);
         }
-        let mut res = search::search_with(&self.index, req, &|a| self.record_at(a))?;
+        let mut res = search::search_with(&self.index, &self.search_caches, req, &|a| {
+            self.record_at(a)
+        })?;
         self.label_kinds(&mut res);
         let json = Bytes::from(serde_json::to_vec(&res).map_err(IndexError::from)?);
         if let Some(cache) = &self.search_cache {
@@ -411,7 +424,9 @@ impl Engine {
     /// (benchmarks of the engine itself, tests).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, EngineError> {
         let req = &*self.plan_ids_as_names(req);
-        let mut res = search::search_with(&self.index, req, &|a| self.record_at(a))?;
+        let mut res = search::search_with(&self.index, &self.search_caches, req, &|a| {
+            self.record_at(a)
+        })?;
         self.label_kinds(&mut res);
         Ok(res)
     }

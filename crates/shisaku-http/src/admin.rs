@@ -11,7 +11,7 @@ use subtle::ConstantTimeEq;
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
-use crate::engine::Engine;
+use shisaku_engine::engine::Engine;
 
 /// Checks a configured admin token: one that no `Authorization` header
 /// could ever carry (whitespace such as a trailing newline from a file,
@@ -113,7 +113,7 @@ pub async fn reindex(
     );
     let started = std::time::Instant::now();
     let built = tokio::task::spawn_blocking(
-        move || -> Result<(Engine, Vec<String>), crate::engine::EngineError> {
+        move || -> Result<(Engine, Vec<String>), shisaku_engine::engine::EngineError> {
             let outcome = Engine::build(&manifest, &root, &mut |_| {})?;
             let links = outcome.links;
             tracing::info!(

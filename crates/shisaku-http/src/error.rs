@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::engine::EngineError;
-use crate::search::SearchError;
+use shisaku_engine::engine::EngineError;
+use shisaku_engine::search::SearchError;
 
 /// Every error code the API sends: the one table of codes. The web UI
 /// (`assets/app.js`, `ERROR_MESSAGES`) has a Japanese message for each, which
@@ -148,7 +148,7 @@ mod tests {
     /// has a Japanese message for every code in it.
     #[test]
     fn every_code_is_in_the_table_and_the_ui_says_it_in_japanese() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/api");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_none_or(|e| e != "rs") {

@@ -2,9 +2,9 @@
 //! (not one page) and every match of a wording-reuse request, with the
 //! columns shown on screen and Japanese headers, UTF-8 with a BOM.
 
-use crate::engine::{Engine, SimilarResponse};
-use crate::model::page_label;
-use crate::search::{self, SearchRequest};
+use shisaku_core::model::page_label;
+use shisaku_engine::engine::{Engine, SimilarResponse};
+use shisaku_engine::search::{self, SearchRequest};
 
 use super::error::{ApiError, ApiResult};
 

@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 use super::error::{ApiError, ApiResult};
 use super::params::Params;
 use super::{AppState, MAX_BODY_BYTES, run_blocking, stream_blocking};
-use crate::engine::{PlanSummary, RelatedResponse, SimilarResponse};
-use crate::index::FACETS;
-use crate::model::Measure;
-use crate::related::overlap::{OverlapReport, ReportWindow};
-use crate::search::suggest::Suggestion;
-use crate::search::{self, FacetCount, SearchRequest, SearchResponse, Sort, filter_value};
+use shisaku_core::model::Measure;
+use shisaku_engine::engine::{PlanSummary, RelatedResponse, SimilarResponse};
+use shisaku_engine::index::FACETS;
+use shisaku_engine::related::overlap::{OverlapReport, ReportWindow};
+use shisaku_engine::search::suggest::Suggestion;
+use shisaku_engine::search::{self, FacetCount, SearchRequest, SearchResponse, Sort, filter_value};
 
 /// Longest accepted measure id.
 const MAX_ID_CHARS: usize = 200;
@@ -61,7 +61,7 @@ fn search_request(p: &Params) -> ApiResult<SearchRequest> {
         filters.push(search::parse_filter(spec)?);
     }
     for (k, v) in &p.0 {
-        if let Some(f) = crate::index::Facet::parse(k) {
+        if let Some(f) = shisaku_engine::index::Facet::parse(k) {
             filters.push(filter_value(f, v)?);
         }
     }
@@ -204,7 +204,7 @@ pub async fn related(
     check_id(&id)?;
     let p = Params::parse(raw.as_deref())?;
     p.only(&["limit", "all_plans"])?;
-    let limit = p.int("limit", 10, 1, crate::engine::LINKS_KEPT)?;
+    let limit = p.int("limit", 10, 1, shisaku_engine::engine::LINKS_KEPT)?;
     let all = p.flag("all_plans", false)?;
     let res = run_blocking(&state, move |e| Ok(e.related(&id, limit, all)?)).await?;
     Ok(Json(res))

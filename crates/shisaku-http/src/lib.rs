@@ -32,10 +32,10 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::engine::Engine;
 pub use admin::check_admin_token;
 use error::ApiError;
 pub use listen::{Listeners, serve};
+use shisaku_engine::engine::Engine;
 pub use timeouts::Timeouts;
 
 /// Largest accepted request body (POST /api/similar), in bytes.
@@ -68,7 +68,7 @@ impl Default for Config {
             admin_token: None,
             manifest: PathBuf::from("seeds/manifest.toml"),
             index_root: PathBuf::from("index"),
-            search_cache_entries: crate::engine::SEARCH_CACHE_ENTRIES,
+            search_cache_entries: shisaku_engine::engine::SEARCH_CACHE_ENTRIES,
             frame_ancestors: Vec::new(),
         }
     }
@@ -121,7 +121,7 @@ impl AppState {
 /// (which a reindex's related links keep busy for minutes).
 fn engine_pool() -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
-        .num_threads(crate::cores())
+        .num_threads(shisaku_core::cores())
         .thread_name(|i| format!("engine-{i}"))
         .build()
         .expect("engine threads start")
@@ -393,7 +393,7 @@ pub async fn watch_generations(state: AppState, every: Duration) {
         ticker.tick().await;
         let current = state.engine().generation();
         let root = state.config.index_root.clone();
-        let Ok(Some(dir)) = crate::index::current_generation(&root) else {
+        let Ok(Some(dir)) = shisaku_engine::index::current_generation(&root) else {
             continue;
         };
         let name = dir
@@ -424,7 +424,7 @@ pub async fn watch_generations(state: AppState, every: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cores;
+    use shisaku_core::cores;
 
     fn state(timeout: Duration) -> AppState {
         let config = Config {

@@ -37,7 +37,7 @@ impl Listeners {
     /// Binds `addr` once per worker; `workers` = 0 means one per CPU core.
     pub fn bind(addr: SocketAddr, workers: usize) -> std::io::Result<Listeners> {
         let workers = if workers == 0 {
-            crate::cores()
+            shisaku_core::cores()
         } else {
             workers
         };

@@ -10,14 +10,15 @@
 //!             └─ bigram field  ja_bigram:  character bigrams (recall for words nobody listed)
 //! ```
 //!
-//! [`register`] is the single place the three analyzers are registered with
-//! tantivy; both the index writer and the query parser get them from there.
+//! The three fields' tantivy tokenizers wrap this pipeline in the engine crate
+//! (`shisaku_engine::index::tokenizers`), which registers them with tantivy for
+//! the index writer and the query parser alike.
 //! Query-time synonyms (dictionaries/synonyms.tsv) live in [`synonyms`].
 
 pub mod normalize;
+mod sentences;
 pub mod synonyms;
 pub mod thesaurus;
-mod tokenizers;
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -28,9 +29,9 @@ use lindera::segmenter::Segmenter;
 use serde::Serialize;
 
 pub use normalize::{Normalized, Variants, is_kana_only, to_katakana};
+pub use sentences::split_sentences;
 pub use synonyms::Synonyms;
 pub use thesaurus::Thesaurus;
-pub use tokenizers::{BigramTokenizer, ReadingTokenizer, WordTokenizer, bigrams, reading_bigrams};
 
 /// Name of the word analyzer in tantivy's tokenizer manager.
 pub const WORD: &str = "ja_word";
@@ -39,12 +40,12 @@ pub const READING: &str = "ja_reading";
 /// Name of the character-bigram analyzer.
 pub const BIGRAM: &str = "ja_bigram";
 
-const USER_DICT: &str = include_str!("../../dictionaries/user_dict.csv");
-const VARIANTS: &str = include_str!("../../dictionaries/variants.tsv");
-const STOP_TAGS: &str = include_str!("../../dictionaries/stoptags.txt");
-const SYNONYMS: &str = include_str!("../../dictionaries/synonyms.tsv");
-const SUDACHI: &str = include_str!("../../dictionaries/sudachi/sudachi-synonyms.txt");
-const SUDACHI_REMOVALS: &str = include_str!("../../dictionaries/sudachi_removals.txt");
+const USER_DICT: &str = include_str!("../../../../dictionaries/user_dict.csv");
+const VARIANTS: &str = include_str!("../../../../dictionaries/variants.tsv");
+const STOP_TAGS: &str = include_str!("../../../../dictionaries/stoptags.txt");
+const SYNONYMS: &str = include_str!("../../../../dictionaries/synonyms.tsv");
+const SUDACHI: &str = include_str!("../../../../dictionaries/sudachi/sudachi-synonyms.txt");
+const SUDACHI_REMOVALS: &str = include_str!("../../../../dictionaries/sudachi_removals.txt");
 
 /// IPADIC context id of 名詞,一般: user-dictionary words connect like common
 /// nouns instead of like a sentence boundary (id 0), which mis-tags neighbours.
@@ -348,15 +349,6 @@ fn build_user_dictionary(
             file: "user_dict.csv",
             message: e.to_string(),
         })
-}
-
-/// Registers the three analyzers with tantivy. The one place analysis is
-/// wired in: index building and query parsing both call it.
-pub fn register(manager: &tantivy::tokenizer::TokenizerManager) {
-    let analyzer = Analyzer::shared();
-    manager.register(WORD, WordTokenizer::new(analyzer));
-    manager.register(READING, ReadingTokenizer::new(analyzer));
-    manager.register(BIGRAM, BigramTokenizer::new(analyzer));
 }
 
 /// Renders tokens as an aligned table for `shisaku analyze`.

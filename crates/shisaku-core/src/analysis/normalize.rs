@@ -313,11 +313,11 @@ mod tests {
     #[test]
     fn fast_path_matches_the_reference_on_the_seed_documents() {
         let docs = [
-            include_str!("../../seeds/000_4903324de63901ba.txt"),
-            include_str!("../../seeds/001_3019fdeaee17b331.txt"),
-            include_str!("../../seeds/002_da4c46357eda9c6e.txt"),
-            include_str!("../../seeds/003_fcd6886f924c1359.txt"),
-            include_str!("../../seeds/004_71f84778f0d072b8.txt"),
+            include_str!("../../../../seeds/000_4903324de63901ba.txt"),
+            include_str!("../../../../seeds/001_3019fdeaee17b331.txt"),
+            include_str!("../../../../seeds/002_da4c46357eda9c6e.txt"),
+            include_str!("../../../../seeds/003_fcd6886f924c1359.txt"),
+            include_str!("../../../../seeds/004_71f84778f0d072b8.txt"),
             "ＤＶ相談 ｹﾞｰﾄｷｰﾊﾟｰ いすゞ こゝろ ヽヾ カ\u{3099} Ⅲ ㈱ ①　全角スペース Straße",
         ];
         for doc in docs {

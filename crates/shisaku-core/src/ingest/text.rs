@@ -1,8 +1,10 @@
-//! Small text helpers shared by the importers: whitespace, cell-wrap spaces,
-//! fiscal years and printed numbers. Format-specific parsing stays in the
-//! importer of that format.
+//! Small text helpers shared by the importers: whitespace, cell-wrap spaces
+//! and printed numbers (fiscal years are the model's, re-exported here).
+//! Format-specific parsing stays in the importer of that format.
 
 use unicode_normalization::UnicodeNormalization;
+
+pub use crate::model::{fiscal_year, year_label, year_label_ja};
 
 /// A folding key for comparing names: NFKC, whitespace removed.
 pub fn fold_key(s: &str) -> String {
@@ -46,73 +48,6 @@ pub fn join_wrapped(s: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// The first fiscal year of the Heisei era (平成元年度) and of Reiwa (令和元年度).
-const HEISEI_1: u16 = 1989;
-const REIWA_1: u16 = 2019;
-
-/// The normalized label of the fiscal year starting in April of `year`:
-/// `R<n>` from 2019 (令和元年度 = `R1`), `H<n>` from 1989 to 2018 (平成30年度 =
-/// `H30`); `None` before 1989 or after 2099.
-pub fn year_label(year: u16) -> Option<String> {
-    match year {
-        REIWA_1..=2099 => Some(format!("R{}", year - REIWA_1 + 1)),
-        HEISEI_1..REIWA_1 => Some(format!("H{}", year - HEISEI_1 + 1)),
-        _ => None,
-    }
-}
-
-/// The Japanese name of a normalized label: `R1` → `令和元年度`, `H30` →
-/// `平成30年度`; anything else as it is.
-pub fn year_label_ja(label: &str) -> String {
-    let (era, n) = match (label.strip_prefix('R'), label.strip_prefix('H')) {
-        (Some(n), _) => ("令和", n),
-        (_, Some(n)) => ("平成", n),
-        _ => return label.to_string(),
-    };
-    match n {
-        "1" => format!("{era}元年度"),
-        _ if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => format!("{era}{n}年度"),
-        _ => label.to_string(),
-    }
-}
-
-/// Normalizes a fiscal-year label to one form ([`year_label`]: `R<n>` or
-/// `H<n>`) and its western start year. Accepts 令和/平成 (`令和2年度`,
-/// `令和元年度`, `R2`, `Ｒ２`, `H30`, `平成30年度`) and western years (`2024`,
-/// `2024年度`), full-width digits included. The label must *start* with the
-/// year; what follows it is ignored (`令和2年度以降`). One year has one form:
-/// `平成31年度` (April 2019) is `R1`.
-pub fn fiscal_year(label: &str) -> Option<(String, u16)> {
-    let folded = fold_key(label);
-    let era = |rest: &str| -> Option<u16> {
-        if rest.starts_with('元') {
-            return Some(1);
-        }
-        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-        (digits.len() <= 2).then(|| digits.parse().ok()).flatten()
-    };
-    let year = if let Some(rest) = folded
-        .strip_prefix("令和")
-        .or_else(|| folded.strip_prefix('R'))
-    {
-        REIWA_1 - 1 + era(rest).filter(|&n| n >= 1)?
-    } else if let Some(rest) = folded
-        .strip_prefix("平成")
-        .or_else(|| folded.strip_prefix('H'))
-    {
-        HEISEI_1 - 1 + era(rest).filter(|&n| (1..=31).contains(&n))?
-    } else {
-        let digits: String = folded.chars().take_while(|c| c.is_ascii_digit()).collect();
-        let rest = &folded[digits.len()..];
-        let unit_ok = rest.is_empty() || rest.starts_with('年');
-        if digits.len() != 4 || !unit_ok {
-            return None;
-        }
-        digits.parse().ok()?
-    };
-    Some((year_label(year)?, year))
 }
 
 /// The first number in a printed value, thousands separators removed

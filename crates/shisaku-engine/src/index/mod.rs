@@ -23,6 +23,7 @@
 
 mod readonly;
 mod schema;
+pub mod tokenizers;
 pub mod values;
 mod verify;
 
@@ -35,9 +36,8 @@ use rayon::prelude::*;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
-use crate::analysis;
-use crate::model::Measure;
 pub use schema::{FACETS, Facet, Fields};
+use shisaku_core::model::Measure;
 
 /// Problems opening or building an index.
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +82,7 @@ pub const PARALLEL_SEARCH_DOCS: u64 = 50_000;
 /// [`PARALLEL_SEARCH_DOCS`] on, one below.
 fn search_threads(docs: u64) -> usize {
     if docs >= PARALLEL_SEARCH_DOCS {
-        crate::cores()
+        shisaku_core::cores()
     } else {
         1
     }
@@ -117,10 +117,6 @@ pub struct OpenIndex {
     pub fields: Fields,
     /// The generation folder this was opened from.
     pub path: PathBuf,
-    /// Analyzed texts of recent hits, for their snippets.
-    pub hit_tokens: crate::search::snippet::TokenCache,
-    /// The fast columns searches read, per segment.
-    pub columns: crate::search::collect::ColumnCache,
 }
 
 impl OpenIndex {
@@ -140,7 +136,7 @@ impl OpenIndex {
     }
 
     fn from_index(mut index: Index, path: PathBuf) -> Result<OpenIndex, IndexError> {
-        analysis::register(index.tokenizers());
+        tokenizers::register(index.tokenizers());
         let tantivy_err = |e: tantivy::TantivyError| io_err(&path, e);
         // A large index searches its segments on every core. A small one does
         // not: handing segments to other threads costs more CPU than the
@@ -163,15 +159,11 @@ impl OpenIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(tantivy_err)?;
-        let columns =
-            crate::search::collect::ColumnCache::open(&reader.searcher()).map_err(tantivy_err)?;
         Ok(OpenIndex {
             index,
             reader,
             fields,
             path,
-            hit_tokens: Default::default(),
-            columns,
         })
     }
 
@@ -392,11 +384,11 @@ fn write_all(
     measures: &[Measure],
     progress: &mut dyn FnMut(usize),
 ) -> Result<(), IndexError> {
-    analysis::register(index.tokenizers());
+    tokenizers::register(index.tokenizers());
     let fields =
         Fields::from_schema(&index.schema()).map_err(|m| io_err(Path::new("schema"), m))?;
     // one indexing thread per core (tokenizing is most of the work), at most 4
-    let threads = crate::cores().min(4);
+    let threads = shisaku_core::cores().min(4);
     let mut writer: tantivy::IndexWriter =
         index.writer_with_num_threads(threads, 100_000_000 * threads)?;
     for (i, m) in measures.iter().enumerate() {

@@ -7,8 +7,8 @@ use tantivy::schema::{
 };
 
 use super::values::{name_key, status_of};
-use crate::analysis;
-use crate::model::Measure;
+use shisaku_core::analysis;
+use shisaku_core::model::Measure;
 
 /// The facets every search counts, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]

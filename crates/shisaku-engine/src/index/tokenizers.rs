@@ -4,7 +4,7 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use super::{Analyzer, normalize::to_katakana};
+use shisaku_core::analysis::{Analyzer, BIGRAM, READING, WORD, normalize::to_katakana};
 
 /// A precomputed token list served as a tantivy token stream.
 pub struct VecTokenStream {
@@ -181,4 +181,13 @@ pub fn reading_bigrams(kana: &str) -> Vec<String> {
             .map(|w| format!("{}{}", w[0], w[1]))
             .collect(),
     }
+}
+
+/// Registers the three analyzers with tantivy. The one place analysis is
+/// wired in: index building and query parsing both call it.
+pub fn register(manager: &tantivy::tokenizer::TokenizerManager) {
+    let analyzer = Analyzer::shared();
+    manager.register(WORD, WordTokenizer::new(analyzer));
+    manager.register(READING, ReadingTokenizer::new(analyzer));
+    manager.register(BIGRAM, BigramTokenizer::new(analyzer));
 }

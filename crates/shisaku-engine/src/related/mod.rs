@@ -60,13 +60,13 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::Analyzer;
-use crate::model::Measure;
 use rows::{MeasureRows, Rows};
+use shisaku_core::analysis::Analyzer;
+use shisaku_core::model::Measure;
 use table::TermTable;
 
-const STOPWORDS: &str = include_str!("../../dictionaries/related_stopwords.txt");
-const GENERIC_HEADS: &str = include_str!("../../dictionaries/related_generic_heads.txt");
+const STOPWORDS: &str = include_str!("../../../../dictionaries/related_stopwords.txt");
+const GENERIC_HEADS: &str = include_str!("../../../../dictionaries/related_generic_heads.txt");
 /// Heaviest terms of a measure used to find candidates.
 pub const PROBE_TERMS: usize = 24;
 /// Candidates rescored exactly per measure.
@@ -1225,7 +1225,7 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        let synonyms = include_str!("../../dictionaries/synonyms.tsv");
+        let synonyms = include_str!("../../../../dictionaries/synonyms.tsv");
         let mut shown = HashSet::new();
         for d in 0..p.len() {
             for l in p.related(d, 5, false) {

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::model::Measure;
+use shisaku_core::model::Measure;
 
 /// Default score a pair needs to count as an overlap.
 pub const DEFAULT_THRESHOLD: f32 = 0.35;
@@ -41,7 +41,8 @@ pub trait LinkGraph: SharedTerms {
 }
 
 /// One side of a pair.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Side {
     pub id: String,
@@ -57,7 +58,8 @@ pub struct Side {
 }
 
 /// One cross-plan pair of measures at or above the threshold.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Pair {
     pub a: Side,
@@ -69,7 +71,8 @@ pub struct Pair {
 }
 
 /// Measures linked by overlapping pairs: one program seen across plans.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
     /// 1-based (as the CSV and the web UI print it); clusters are numbered in
@@ -91,7 +94,8 @@ pub struct Cluster {
 }
 
 /// Plan × plan pair counts.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Matrix {
     pub plans: Vec<String>,
@@ -101,7 +105,8 @@ pub struct Matrix {
 
 /// The report as JSON: what [`ReportView`] serializes to (`GET
 /// /api/overlaps`, `shisaku overlaps --format json`).
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OverlapReport {
     pub threshold: f32,
@@ -561,7 +566,7 @@ impl Serialize for ReportView<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Level, Plan, PlanKind, Source};
+    use shisaku_core::model::{Level, Plan, PlanKind, Source};
 
     /// Links as plain lists: (target, score, terms) per measure.
     struct Graph {

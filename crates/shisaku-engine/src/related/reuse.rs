@@ -15,9 +15,10 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::analysis::Analyzer;
-use crate::model::Measure;
 use crate::search::snippet::escape_html;
+use shisaku_core::analysis::Analyzer;
+pub use shisaku_core::analysis::split_sentences;
+use shisaku_core::model::Measure;
 
 /// Shortest sentence (in normalized characters) that is indexed or searched.
 const MIN_CHARS: usize = 6;
@@ -40,7 +41,8 @@ pub struct SentenceIndex {
     cap: usize,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Match {
     pub id: String,
     pub title: String,
@@ -60,36 +62,11 @@ pub struct Match {
     pub document: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SentenceMatches {
     pub sentence: String,
     pub matches: Vec<Match>,
-}
-
-/// Splits text into sentences at 。！？!? and line breaks, trimmed.
-pub fn split_sentences(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for c in text.chars() {
-        if matches!(c, '\n' | '\r') {
-            push_sentence(&mut out, &mut cur);
-            continue;
-        }
-        cur.push(c);
-        if matches!(c, '。' | '！' | '？' | '!' | '?') {
-            push_sentence(&mut out, &mut cur);
-        }
-    }
-    push_sentence(&mut out, &mut cur);
-    out
-}
-
-fn push_sentence(out: &mut Vec<String>, cur: &mut String) {
-    let t = cur.trim();
-    if !t.is_empty() {
-        out.push(t.to_string());
-    }
-    cur.clear();
 }
 
 fn key_chars(text: &str) -> Vec<char> {
@@ -270,11 +247,11 @@ pub fn mark_shared(text: &str, other: &str) -> (String, Vec<String>) {
 /// verb); drops ranges left with no word.
 fn word_aligned(
     text: &str,
-    tokens: &[crate::analysis::AnalyzedToken],
+    tokens: &[shisaku_core::analysis::AnalyzedToken],
     ranges: Vec<(usize, usize)>,
 ) -> Vec<(usize, usize)> {
-    let lead = |t: &crate::analysis::AnalyzedToken| t.stop;
-    let tail = |t: &crate::analysis::AnalyzedToken| {
+    let lead = |t: &shisaku_core::analysis::AnalyzedToken| t.stop;
+    let tail = |t: &shisaku_core::analysis::AnalyzedToken| {
         t.pos.starts_with("助詞") || t.pos.starts_with("記号") || t.pos.starts_with("動詞,非自立")
     };
     ranges

@@ -26,8 +26,9 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
 use super::query::{Atom, ParsedQuery, Scope};
-use crate::analysis::{self, Analyzer, is_kana_only, reading_bigrams, to_katakana};
 use crate::index::Fields;
+use crate::index::tokenizers::{bigrams, reading_bigrams};
+use shisaku_core::analysis::{self, Analyzer, is_kana_only, to_katakana};
 
 const TITLE: f32 = 3.0;
 const CONTENT: f32 = 1.0;
@@ -101,7 +102,8 @@ impl Highlight {
 }
 
 /// A synonym expansion applied to the query, shown to users.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Expansion {
     pub word: String,
     pub synonyms: Vec<String>,
@@ -504,7 +506,7 @@ fn atom_query(
         }
     }
     if !normalized.is_empty() {
-        let bg = analysis::bigrams(analyzer, &atom.text);
+        let bg = bigrams(analyzer, &atom.text);
         let bseq = plain_seq(&bg);
         ways.extend(in_fields(&bigram_fields(f, atom.scope), &bseq, 1.0));
         if !negated {

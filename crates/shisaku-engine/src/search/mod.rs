@@ -6,7 +6,7 @@
 
 pub mod collect;
 pub mod compile;
-pub mod query;
+pub use shisaku_query as query;
 pub mod relax;
 pub mod snippet;
 pub mod suggest;
@@ -17,9 +17,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::index::{FACETS, Facet, IndexError, OpenIndex};
-use crate::model::{Level, Measure, PlanKind};
 pub use compile::Expansion;
 pub use relax::MatchMode;
+use shisaku_core::model::{Level, Measure, PlanKind};
 use tantivy::DocAddress;
 
 /// Longest accepted query, in characters.
@@ -53,9 +53,7 @@ impl From<tantivy::TantivyError> for SearchError {
 }
 
 /// Result order.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     /// Best match first.
@@ -181,11 +179,12 @@ pub fn filter_value(facet: Facet, v: &str) -> Result<(Facet, String), SearchErro
 
 fn year_label(v: &str) -> Option<String> {
     let v = v.trim_end_matches('年');
-    crate::ingest::text::fiscal_year(v).map(|(label, _)| label)
+    shisaku_core::model::fiscal_year(v).map(|(label, _)| label)
 }
 
 /// One result.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     pub id: String,
     pub title: String,
@@ -255,7 +254,8 @@ fn other_texts(m: &Measure) -> Vec<(String, &str)> {
     out
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HitPlan {
     pub id: String,
     pub name: String,
@@ -265,7 +265,8 @@ pub struct HitPlan {
     pub municipality: String,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HitSource {
     pub file: String,
     pub line: usize,
@@ -286,7 +287,8 @@ impl HitSource {
 }
 
 /// A facet value with its count.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
@@ -298,7 +300,8 @@ pub struct FacetCount {
     pub label: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResponse {
     /// Measures in the result list: the strict hits, plus the partial matches
     /// when `relaxed`. The facets count the same measures.
@@ -344,15 +347,40 @@ impl SearchRequest {
     }
 }
 
-/// Runs a search, reading each hit's record from the index's store.
+/// What searches keep per open index, read or filled from it and valid as
+/// long as it (a generation never changes): its facet columns and the
+/// analyzed texts of recent hits.
+pub struct SearchCaches {
+    /// Analyzed texts of recent hits, for their snippets.
+    pub hit_tokens: snippet::TokenCache,
+    /// The fast columns searches read, per segment.
+    pub columns: collect::ColumnCache,
+}
+
+impl SearchCaches {
+    /// Reads the facet columns of `ix`; the hit cache starts empty.
+    pub fn open(ix: &OpenIndex) -> Result<SearchCaches, IndexError> {
+        let columns = collect::ColumnCache::open(&ix.reader.searcher())
+            .map_err(|e| crate::index::io_err(&ix.path, e))?;
+        Ok(SearchCaches {
+            hit_tokens: Default::default(),
+            columns,
+        })
+    }
+}
+
+/// Runs a search, reading each hit's record from the index's store (one
+/// search: the index's caches are read for it and dropped after).
 pub fn search(ix: &OpenIndex, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
-    search_with(ix, req, &|_| None)
+    search_with(ix, &SearchCaches::open(ix)?, req, &|_| None)
 }
 
 /// Runs a search, taking each hit's record from `records` (by document
-/// address) when it has it, from the index's store otherwise.
+/// address) when it has it, from the index's store otherwise; `caches` are
+/// those of `ix`.
 pub fn search_with<'r>(
     ix: &OpenIndex,
+    caches: &SearchCaches,
     req: &SearchRequest,
     records: &dyn Fn(DocAddress) -> Option<&'r Measure>,
 ) -> Result<SearchResponse, SearchError> {
@@ -373,7 +401,7 @@ pub fn search_with<'r>(
         Sort::Plan => collect::SortKey::Plan,
         Sort::Year => collect::SortKey::Year,
     };
-    let collector = collect::FacetedCollector::new(&req.filters, key, &ix.columns);
+    let collector = collect::FacetedCollector::new(&req.filters, key, &caches.columns);
     let mut fruit = searcher.search(&*compiled.query, &collector)?;
     let strict_total = fruit.hits.len();
     let mut relaxed = false;
@@ -432,7 +460,7 @@ pub fn search_with<'r>(
             m.content.as_str()
         };
         let key = (h.address.segment_ord, h.address.doc_id);
-        let tokens = ix.hit_tokens.get_or_analyze(key, &m.title, text);
+        let tokens = caches.hit_tokens.get_or_analyze(key, &m.title, text);
         let hl = &compiled.highlight;
         // the content's snippet, or the first other text that matched
         let (snippet, snippet_field) = match snippet::matching_snippet_in(text, &tokens.text, hl) {
@@ -507,7 +535,7 @@ pub fn search_with<'r>(
         }
         if *f == Facet::Year {
             // Chronologically (`H30` before `R1`, `R2` before `R10`).
-            let year = |c: &FacetCount| crate::ingest::text::fiscal_year(&c.value).map(|y| y.1);
+            let year = |c: &FacetCount| shisaku_core::model::fiscal_year(&c.value).map(|y| y.1);
             counts.sort_by(|a, b| year(a).cmp(&year(b)).then(a.value.cmp(&b.value)));
         } else {
             counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
@@ -535,7 +563,7 @@ fn facet_value_label(facet: Facet, value: &str) -> Option<String> {
             .ok()
             .and_then(|k| k.builtin_label())
             .map(str::to_string),
-        Facet::Year => Some(crate::ingest::text::year_label_ja(value)),
+        Facet::Year => Some(shisaku_core::model::year_label_ja(value)),
         _ => None,
     }
 }

@@ -16,7 +16,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query};
 
 use super::compile::Relaxable;
 use super::query::{Clause, ParsedQuery};
-use crate::analysis::Analyzer;
+use shisaku_core::analysis::Analyzer;
 
 /// Fewer strict hits than this (a first page of results) and the partial
 /// matches are appended, so the first page is not left half empty.
@@ -27,18 +27,8 @@ pub const RELAX_BELOW: usize = 10;
 const DETAIL: f32 = 0.1;
 
 /// How strictly the words of a query must match.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
-    clap::ValueEnum,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MatchMode {
     /// Every word; partial matches follow when fewer than ten measures hold them all.

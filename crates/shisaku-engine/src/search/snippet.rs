@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use lru::LruCache;
 
 use super::compile::Highlight;
-use crate::analysis::Analyzer;
-use crate::analysis::normalize::Normalized;
+use shisaku_core::analysis::Analyzer;
+use shisaku_core::analysis::normalize::Normalized;
 
 /// Snippet length in characters.
 pub const SNIPPET_CHARS: usize = 150;

@@ -6,10 +6,11 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::analysis::{Analyzer, is_kana_only, to_katakana};
-use crate::model::Measure;
+use shisaku_core::analysis::{Analyzer, is_kana_only, to_katakana};
+use shisaku_core::model::Measure;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     /// The text to put in the search box.
     pub text: String,
