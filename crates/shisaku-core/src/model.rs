@@ -231,7 +231,7 @@ impl fmt::Display for Level {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressEntry {
     /// Fiscal year, normalized to `R<n>` from 令和 on and `H<n>` before
-    /// (令和元年度 = `R1`, 平成30年度 = `H30`; see [`fiscal_year`]).
+    /// (令和元年度 = `R1`, 平成30年度 = `H30`; see `ingest::text::fiscal_year`).
     pub fiscal_year: String,
     /// Western calendar start year of the fiscal year (R1 = 2019), for the year facet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
