@@ -13,7 +13,7 @@ that both servers answer the same questions over the same documents.
 - The nine facets of shisaku (plan, plan_kind, municipality, pillar,
   department, section, level, year, status) as reference columns, vectors
   where a measure has several values, with the same values as shisaku's
-  `Facet::values` (src/index/schema.rs).
+  `Facet::values` (crates/shisaku-engine/src/index/schema.rs).
 - One full-text index over title, content and progress: TokenBigram, and a
   normalizer that folds width, case and hiragana/katakana
   (NormalizerNFKC150 with unify_kana), as shisaku's analysis does.

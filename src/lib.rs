@@ -1,38 +1,30 @@
 //! shisaku: search and cross-plan linking for Japanese municipal policy plans.
 //!
-//! Modules, one concern each:
-//! - [`model`]: the normalized measure record (no I/O);
-//! - [`ingest`]: manifest-driven importers, one per document format, with import reports;
-//! - [`analysis`]: the one Japanese analysis pipeline used for indexing and queries;
-//! - [`index`]: the tantivy schema, index build and atomic swap;
-//! - [`search`]: query language, faceted search, snippets;
-//! - [`related`]: related measures, overlap report, wording reuse;
-//! - [`engine`]: an open index with its records and links, used by CLI and API;
-//! - [`api`]: HTTP API (axum), web UI and widget;
-//! - [`config`]: the optional TOML configuration file;
-//! - [`bench`], [`synth`]: measurements and a synthetic corpus for scale tests.
+//! The layers are crates of this workspace; dependencies point one way
+//! (query ← core ← engine ← http ← the `shisaku` binary):
+//! - `shisaku-query` (`crates/shisaku-query`): the query grammar;
+//! - `shisaku-core` (`crates/shisaku-core`): [`model`], [`analysis`] (without
+//!   tantivy), [`ingest`], [`synth`];
+//! - `shisaku-engine` (`crates/shisaku-engine`): [`index`] (with the tantivy
+//!   tokenizers), [`search`], [`related`], [`engine`], [`bench`];
+//! - `shisaku-http` (`crates/shisaku-http`): [`api`], the HTTP API (axum), web UI
+//!   and widget;
+//! - this package: the command line (`src/main.rs`) and its [`config`] file.
+//!
+//! This library only re-exports the crates' modules under one name, for the
+//! integration tests and examples.
 
-pub mod analysis;
-pub mod api;
-pub mod bench;
+pub use shisaku_core::{cores, ingest, model, synth};
+pub use shisaku_engine::{bench, engine, index, related, search};
+pub use shisaku_http as api;
+
 pub mod config;
-pub mod engine;
-pub mod index;
-pub mod ingest;
-pub mod model;
-pub mod related;
-pub mod search;
-pub mod synth;
 
-/// The CPU cores this process may use (1 when the system cannot say): the
-/// number of HTTP workers, engine threads and index threads are sized by it.
-pub fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// The measures of the real documents (the bundled seeds), for unit tests.
-#[cfg(test)]
-pub(crate) fn seed_measures() -> Vec<model::Measure> {
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/manifest.toml");
-    ingest::import_manifest(&manifest).unwrap().measures
+/// The analysis pipeline ([`shisaku_core::analysis`]) with the tantivy
+/// tokenizers that wrap it ([`shisaku_engine::index::tokenizers`]).
+pub mod analysis {
+    pub use shisaku_core::analysis::*;
+    pub use shisaku_engine::index::tokenizers::{
+        BigramTokenizer, ReadingTokenizer, WordTokenizer, bigrams, reading_bigrams, register,
+    };
 }

@@ -234,17 +234,63 @@ struct SearchArgs {
     #[arg(long = "filter", value_name = "KEY=VALUE")]
     filters: Vec<String>,
     /// Result order.
-    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
-    sort: Sort,
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    sort: SortArg,
     /// Do not expand synonyms.
     #[arg(long)]
     no_synonyms: bool,
     /// all: every word must match; auto: when fewer than ten measures hold
     /// every word, measures holding some of them follow (marked as such).
-    #[arg(long = "match", value_enum, default_value_t = search::MatchMode::Auto)]
-    match_mode: search::MatchMode,
+    #[arg(long = "match", value_enum, default_value_t = MatchArg::Auto)]
+    match_mode: MatchArg,
     /// The query: words (AND), OR, -exclude, "phrase", title:/content:/department:/section:.
     query: Vec<String>,
+}
+
+/// `--sort`: the command line's names of [`Sort`].
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SortArg {
+    /// Best match first.
+    Relevance,
+    /// As the measures stand in the documents.
+    Document,
+    /// By (first) department, then document order; records naming no
+    /// department last.
+    Department,
+    /// By plan name, then document order.
+    Plan,
+    /// Newest fiscal year first, then document order; records with no year last.
+    Year,
+}
+
+impl From<SortArg> for Sort {
+    fn from(s: SortArg) -> Sort {
+        match s {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Document => Sort::Document,
+            SortArg::Department => Sort::Department,
+            SortArg::Plan => Sort::Plan,
+            SortArg::Year => Sort::Year,
+        }
+    }
+}
+
+/// `--match`: the command line's names of [`search::MatchMode`].
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MatchArg {
+    /// Every word; partial matches follow when fewer than ten measures hold them all.
+    Auto,
+    /// Every word, nothing else.
+    All,
+}
+
+impl From<MatchArg> for search::MatchMode {
+    fn from(m: MatchArg) -> search::MatchMode {
+        match m {
+            MatchArg::Auto => search::MatchMode::Auto,
+            MatchArg::All => search::MatchMode::All,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -495,11 +541,11 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             let req = SearchRequest {
                 q: args.query.join(" "),
                 filters,
-                sort: args.sort,
+                sort: args.sort.into(),
                 limit: args.limit,
                 offset: args.offset,
                 synonyms: !args.no_synonyms,
-                match_mode: args.match_mode,
+                match_mode: args.match_mode.into(),
             };
             // a plan filter may give the plan's id: the engine knows the
             // plans (opening it reads every record, so only then)

@@ -2,14 +2,11 @@
 //! never panics, and every character of the normalized text maps back to a
 //! range on character boundaries of the original.
 #![no_main]
-#![allow(dead_code)]
-
-#[path = "../../src/analysis/normalize.rs"]
-mod normalize;
 
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use shisaku_core::analysis::normalize;
 
 fn variants() -> &'static normalize::Variants {
     static V: OnceLock<normalize::Variants> = OnceLock::new();

@@ -1,12 +1,9 @@
 //! The query parser on arbitrary UTF-8: never panics; a parsed query holds
 //! no empty atom, no quote inside a phrase, and at least one positive clause.
 #![no_main]
-#![allow(dead_code)]
-
-#[path = "../../src/search/query.rs"]
-mod query;
 
 use libfuzzer_sys::fuzz_target;
+use shisaku_query as query;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(input) = std::str::from_utf8(data) else {
