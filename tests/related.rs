@@ -267,3 +267,61 @@ fn links_read_from_a_built_generation_equal_the_computed_links() {
     };
     assert_eq!(report(&opened), report(computed));
 }
+
+/// Two outreach lectures on different subjects (防災出前講座 on disaster
+/// preparedness, ふれあい出前講座 on mental health) are not one program: 出前講座
+/// says what kind of thing each is, not which program, so it neither joins
+/// them in a cluster nor, through the city's general 出前講座 scheme, chains
+/// them into one. And every pair of the report shares a term that is not a
+/// generic head noun (`dictionaries/related_generic_heads.txt`) or two of them.
+#[test]
+fn a_shared_kind_of_program_does_not_make_a_cluster() {
+    let e = engine();
+    let (r, _) = overlap_report(None);
+    let by_title = |title: &str| {
+        let found: Vec<&str> = e
+            .measures
+            .iter()
+            .filter(|m| m.title == title)
+            .map(|m| m.id.as_str())
+            .collect();
+        assert_eq!(found.len(), 1, "{title}: {found:?}");
+        found[0].to_string()
+    };
+    let (bousai, fureai) = (by_title("防災出前講座"), by_title("ふれあい出前講座"));
+    let cluster_of = |id: &str| {
+        r.clusters
+            .iter()
+            .find(|c| c.measures.iter().any(|m| m == id))
+            .map(|c| c.number)
+    };
+    let (a, b) = (cluster_of(&bousai), cluster_of(&fureai));
+    assert!(a.is_none() || a != b, "one cluster: {a:?}");
+
+    let heads: Vec<&str> = include_str!("../dictionaries/related_generic_heads.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let generic = |t: &str| {
+        heads.contains(&t)
+            || t.char_indices()
+                .skip(1)
+                .any(|(i, _)| heads.contains(&&t[..i]) && heads.contains(&&t[i..]))
+    };
+    // the documents do hold pairs that share a generic head among other terms
+    assert!(
+        r.pairs
+            .iter()
+            .any(|p| p.shared_terms.iter().any(|t| generic(t)))
+    );
+    for p in &r.pairs {
+        assert!(
+            p.shared_terms.iter().any(|t| !generic(t)),
+            "{} <-> {} on {:?}",
+            p.a.title,
+            p.b.title,
+            p.shared_terms
+        );
+    }
+}

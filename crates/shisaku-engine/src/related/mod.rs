@@ -17,7 +17,12 @@
 //! A generic head noun (`dictionaries/related_generic_heads.txt`: 講座,
 //! 協議会, 相談, サポーター…) or two of them run together says what kind of
 //! thing a measure is, not which program: a pair sharing nothing else is
-//! never linked, and so never joins an overlap cluster.
+//! never linked, and so never joins an overlap cluster. So does a noun the
+//! documents only write between a subject and such a head (出前 of 防災出前講座,
+//! ふれあい出前講座: see [`kind_modifiers`]), with its compound; being rare,
+//! these weigh [`KIND_WEIGHT`] of their TF-IDF in a profile, so that a kind
+//! (出前講座) shared by two programs on different subjects does not score
+//! them as one program above the overlap threshold.
 //!
 //! Score = 0.8 · cosine(profiles) + 0.2 · Sørensen–Dice(bigrams of the titles'
 //! content words) + 0.1 when both titles end in the same head noun + 0.1 ·
@@ -78,6 +83,12 @@ const PROGRESS_WEIGHT: f32 = 0.35;
 /// Links scoring below this are not listed.
 pub const MIN_LINK_SCORE: f32 = 0.1;
 const PART_WEIGHT: f32 = 0.5;
+/// Weight (on top of TF-IDF) of a [`kind_modifiers`] noun and its compounds
+/// with a generic head: 出前講座 is rare, so by idf alone two outreach
+/// lectures on different subjects would score as one program. The listed
+/// generic heads are common, so their idf already keeps them light (weighing
+/// them down as well lost grade-1 links on both judged sets).
+const KIND_WEIGHT: f32 = 0.3;
 const COSINE_SHARE: f32 = 0.8;
 /// Added when both titles end in the same head noun (see [`title_head`]).
 const HEAD_BONUS: f32 = 0.1;
@@ -187,6 +198,86 @@ fn is_generic(term: &str, heads: &HashSet<String>) -> bool {
             .char_indices()
             .skip(1)
             .any(|(i, _)| heads.contains(&term[..i]) && heads.contains(&term[i..]))
+}
+
+/// Nouns that are part of a kind of program rather than of its name: the
+/// documents write them only right before a generic head, and that compound
+/// itself takes different modifiers (防災出前講座, ＤＶ防止出前講座 → 出前: an
+/// outreach 講座 on any subject). Such a noun and its compound with the head
+/// say what kind of thing a measure is, as the head does, not which program.
+///
+/// Read off the profiles' terms: a measure's noun `m` is only ever followed
+/// by a generic head when the weight of its pairs `m`+head (a noun pair weighs
+/// what its first noun does, [`NOUN_PAIR_WEIGHT`] = 1) adds up to `m`'s own
+/// weight; a modifier of the compound is a term `x` with a pair `x`+`m`. A
+/// noun written once anywhere else (or with a synonym, or in a user word)
+/// keeps its meaning. Linear in the profiles' terms: every term is checked
+/// against the [`generic_heads`] it may end with, and only the few nouns so
+/// found against the terms they may end.
+fn kind_modifiers(raw: &[HashMap<String, f32>], heads: &HashSet<String>) -> HashSet<String> {
+    debug_assert_eq!(NOUN_PAIR_WEIGHT, 1.0);
+    // weight of the pairs of `m` with a generic head, per noun `m` of `tf`
+    let bound_weights = |tf: &HashMap<String, f32>| -> HashMap<String, f32> {
+        let mut bound: HashMap<String, f32> = HashMap::new();
+        for (k, &w) in tf {
+            for (i, _) in k.char_indices().skip(1) {
+                let (m, h) = (&k[..i], &k[i..]);
+                if heads.contains(h) && tf.contains_key(m) && !is_generic(m, heads) {
+                    *bound.entry(m.to_string()).or_default() += w;
+                }
+            }
+        }
+        bound
+    };
+    let bound_only = |tf: &HashMap<String, f32>, m: &str, b: f32| tf[m] <= b * (1.0 + 1e-4);
+    // nouns bound to a head in some measure, with the modifiers met there
+    let found: Vec<Vec<(String, Vec<String>)>> = raw
+        .par_iter()
+        .map(|tf| {
+            bound_weights(tf)
+                .into_iter()
+                .filter(|(m, b)| bound_only(tf, m, *b))
+                .map(|(m, _)| {
+                    let left = tf
+                        .keys()
+                        .filter_map(|k| k.strip_suffix(m.as_str()))
+                        .filter(|x| !x.is_empty() && tf.contains_key(*x))
+                        .map(String::from)
+                        .collect();
+                    (m, left)
+                })
+                .collect()
+        })
+        .collect();
+    let mut modifiers: HashMap<String, HashSet<String>> = HashMap::new();
+    for (m, left) in found.into_iter().flatten() {
+        modifiers.entry(m).or_default().extend(left);
+    }
+    if modifiers.is_empty() {
+        return HashSet::new();
+    }
+    // …and never written otherwise
+    let free: HashSet<String> = raw
+        .par_iter()
+        .flat_map_iter(|tf| {
+            let present: Vec<&String> = tf.keys().filter(|k| modifiers.contains_key(*k)).collect();
+            let bound = if present.is_empty() {
+                HashMap::new()
+            } else {
+                bound_weights(tf)
+            };
+            present
+                .into_iter()
+                .filter(move |m| !bound.get(*m).is_some_and(|&b| bound_only(tf, m, b)))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    modifiers
+        .into_iter()
+        .filter(|(m, left)| left.len() >= 2 && !free.contains(m))
+        .map(|(m, _)| m)
+        .collect()
 }
 
 /// The profile terms of one text (nouns, user words, unknown words), with
@@ -427,6 +518,19 @@ impl Profiles {
             df[id as usize] += 1;
         }
         phases.lap("term ids");
+        let heads = generic_heads();
+        let kinds: HashSet<String> = heads
+            .iter()
+            .cloned()
+            .chain(kind_modifiers(&raw, &heads))
+            .collect();
+        let generic: Vec<bool> = terms.iter().map(|t| is_generic(t, &kinds)).collect();
+        // generic only through a noun found in the documents: a rare term
+        let found_kind: Vec<bool> = terms
+            .iter()
+            .zip(&generic)
+            .map(|(t, &g)| g && !is_generic(t, &heads))
+            .collect();
         let idf_of: Vec<f32> = df
             .iter()
             .map(|&df| ((n as f32 + 1.0) / df as f32).ln().powf(IDF_POWER))
@@ -451,7 +555,12 @@ impl Profiles {
                     .into_iter()
                     .map(|(t, f)| {
                         let id = term_ids[&t];
-                        (id, (1.0 + f.ln().max(0.0)) * idf(id))
+                        let kind = if found_kind[id as usize] {
+                            KIND_WEIGHT
+                        } else {
+                            1.0
+                        };
+                        (id, (1.0 + f.ln().max(0.0)) * idf(id) * kind)
                     })
                     .filter(|(_, w)| *w > 0.0)
                     .collect();
@@ -518,8 +627,6 @@ impl Profiles {
             .collect();
         let ids = measures.iter().map(|m| m.id.clone()).collect();
         let titles = measures.iter().map(|m| m.title.clone()).collect();
-        let heads = generic_heads();
-        let generic = terms.iter().map(|t| is_generic(t, &heads)).collect();
         phases.lap("title keys, ids");
         Profiles {
             ids,
@@ -1281,6 +1388,24 @@ mod tests {
         }
         // the documents hold such pairs scoring high enough to be listed
         assert!(would_have_linked > 0);
+    }
+
+    #[test]
+    fn a_noun_only_written_before_a_kind_of_program_is_part_of_the_kind() {
+        let p = seed_profiles();
+        let generic = |t: &str| {
+            let id = p.terms.iter().position(|x| x == t);
+            p.generic[id.unwrap_or_else(|| panic!("{t} is not a term"))]
+        };
+        // 出前 only in 防災出前講座, ふれあい出前講座, ＤＶ防止出前講座…
+        for t in ["出前", "出前講座", "講座", "相談支援"] {
+            assert!(generic(t), "{t}");
+        }
+        // a subject, though mostly written before 養成 / 講座 (ゲートキーパー養成講座)
+        for t in ["ゲートキーパー", "防災", "ゲートキーパー養成", "防災出前"]
+        {
+            assert!(!generic(t), "{t}");
+        }
     }
 
     #[test]
