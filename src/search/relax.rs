@@ -10,9 +10,15 @@
 //! word many times. Quoted phrases stay required and `-exclusions` stay
 //! excluded; filters apply as to any search.
 
-use tantivy::Searcher;
+use std::sync::Arc;
+
 use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query};
+use tantivy::index::SegmentId;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, ConstScorer, EmptyScorer, EnableScoring,
+    Explanation, Occur, Query, Scorer, Weight,
+};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
 use super::compile::Relaxable;
 use super::query::{Clause, ParsedQuery};
@@ -81,18 +87,33 @@ pub fn idf(df: u64, n: u64) -> f32 {
 }
 
 /// The query whose hits are the strict hits and the partial matches: at
-/// least one unit (or the whole strict query), every required phrase, no
-/// exclusion. None when the query has fewer than two units (nothing to drop).
+/// least one unit (or one of `strict`, the documents the strict query
+/// matched), every required phrase, no exclusion. None when the query has
+/// fewer than two units (nothing to drop).
+///
+/// The strict matches are given as found rather than searched again: their
+/// scores in this query are never used (the strict hits keep their strict
+/// scores), only that they match.
 pub fn relaxed_query(
     searcher: &Searcher,
-    strict: &dyn Query,
+    strict: Vec<(SegmentId, Vec<DocId>)>,
     r: &Relaxable,
 ) -> tantivy::Result<Option<Box<dyn Query>>> {
     if r.units.len() < 2 {
         return Ok(None);
     }
     let n = searcher.num_docs().max(1);
-    let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, strict.box_clone())];
+    let strict = Matched(Arc::new(
+        strict
+            .into_iter()
+            .map(|(segment, mut docs)| {
+                docs.sort_unstable();
+                docs.dedup();
+                (segment, docs)
+            })
+            .collect(),
+    ));
+    let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(strict))];
     for (unit, rarity) in &r.units {
         let rarity = match rarity {
             Some(r) => *r,
@@ -119,6 +140,72 @@ pub fn relaxed_query(
     all.extend(r.required.iter().map(|q| (Occur::Must, q.box_clone())));
     all.extend(r.excluded.iter().map(|q| (Occur::MustNot, q.box_clone())));
     Ok(Some(Box::new(BooleanQuery::new(all))))
+}
+
+/// Documents already known to match, per segment (ascending doc ids), as a
+/// query scoring each of them 0.
+#[derive(Debug, Clone)]
+struct Matched(Arc<Vec<(SegmentId, Vec<DocId>)>>);
+
+impl Query for Matched {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Matched {
+    fn docs(&self, reader: &SegmentReader) -> &[DocId] {
+        self.0
+            .iter()
+            .find(|(s, _)| *s == reader.segment_id())
+            .map_or(&[], |(_, d)| d.as_slice())
+    }
+}
+
+impl Weight for Matched {
+    fn scorer(&self, reader: &SegmentReader, _: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let docs = self.docs(reader);
+        if docs.is_empty() {
+            return Ok(Box::new(EmptyScorer));
+        }
+        Ok(Box::new(ConstScorer::new(
+            Docs {
+                docs: docs.to_vec(),
+                at: 0,
+            },
+            0.0,
+        )))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        if self.docs(reader).binary_search(&doc).is_err() {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} is not a strict match"
+            )));
+        }
+        Ok(Explanation::new("strict match", 0.0))
+    }
+}
+
+/// A sorted list of documents as a [`DocSet`].
+struct Docs {
+    docs: Vec<DocId>,
+    at: usize,
+}
+
+impl DocSet for Docs {
+    fn advance(&mut self) -> DocId {
+        self.at = (self.at + 1).min(self.docs.len());
+        self.doc()
+    }
+
+    fn doc(&self) -> DocId {
+        self.docs.get(self.at).copied().unwrap_or(TERMINATED)
+    }
+
+    fn size_hint(&self) -> u32 {
+        (self.docs.len() - self.at) as u32
+    }
 }
 
 #[cfg(test)]
