@@ -15,10 +15,10 @@ use std::sync::Arc;
 use tantivy::collector::Count;
 use tantivy::index::SegmentId;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, ConstScorer, EmptyScorer, EnableScoring,
-    Explanation, Occur, Query, Scorer, Weight,
+    BooleanQuery, ConstScorer, EmptyScorer, EnableScoring, Explanation, Occur, Query, Scorer,
+    Weight,
 };
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
+use tantivy::{DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, TERMINATED, Term};
 
 use super::compile::Relaxable;
 use super::query::{Clause, ParsedQuery};
@@ -123,23 +123,113 @@ pub fn relaxed_query(
                 df => idf(df, n),
             },
         };
-        let scored = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(unit.box_clone(), rarity)) as Box<dyn Query>,
-            ),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(unit.box_clone(), DETAIL)),
-            ),
-        ]);
-        any.push((Occur::Should, Box::new(scored)));
+        any.push((
+            Occur::Should,
+            Box::new(Scored {
+                unit: unit.box_clone(),
+                rarity,
+            }),
+        ));
     }
     let mut all: Vec<(Occur, Box<dyn Query>)> =
         vec![(Occur::Must, Box::new(BooleanQuery::new(any)))];
     all.extend(r.required.iter().map(|q| (Occur::Must, q.box_clone())));
     all.extend(r.excluded.iter().map(|q| (Occur::MustNot, q.box_clone())));
     Ok(Some(Box::new(BooleanQuery::new(all))))
+}
+
+/// A unit of a partial match: a document matching it scores its rarity plus
+/// [`DETAIL`] times its BM25 score, from one pass over the unit's postings.
+#[derive(Debug)]
+struct Scored {
+    unit: Box<dyn Query>,
+    rarity: f32,
+}
+
+impl Clone for Scored {
+    fn clone(&self) -> Self {
+        Scored {
+            unit: self.unit.box_clone(),
+            rarity: self.rarity,
+        }
+    }
+}
+
+impl Query for Scored {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let weight = self.unit.weight(enable_scoring)?;
+        Ok(if enable_scoring.is_scoring_enabled() {
+            Box::new(ScoredWeight {
+                weight,
+                rarity: self.rarity,
+            })
+        } else {
+            weight
+        })
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.unit.query_terms(visitor)
+    }
+}
+
+struct ScoredWeight {
+    weight: Box<dyn Weight>,
+    rarity: f32,
+}
+
+impl Weight for ScoredWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(ScoredScorer {
+            inner: self.weight.scorer(reader, boost * DETAIL)?,
+            rarity: boost * self.rarity,
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let detail = self.weight.explain(reader, doc)?;
+        let mut e = Explanation::new("rarity + detail", self.rarity + detail.value() * DETAIL);
+        e.add_const("rarity", self.rarity);
+        e.add_detail(detail);
+        Ok(e)
+    }
+}
+
+struct ScoredScorer {
+    inner: Box<dyn Scorer>,
+    rarity: f32,
+}
+
+impl DocSet for ScoredScorer {
+    fn advance(&mut self) -> DocId {
+        self.inner.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.inner.seek(target)
+    }
+
+    fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
+        self.inner.seek_danger(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.inner.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.inner.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.inner.cost()
+    }
+}
+
+impl Scorer for ScoredScorer {
+    fn score(&mut self) -> Score {
+        self.rarity + self.inner.score()
+    }
 }
 
 /// Documents already known to match, per segment (ascending doc ids), as a
