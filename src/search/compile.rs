@@ -618,22 +618,61 @@ fn note_word(expansions: &mut Vec<Expansion>, word: &str, alt: &str) {
 }
 
 /// `q` behind a reference count: its clones (the strict query's clause and a
-/// unit of the relaxed query) share one query instead of copying its tree.
-/// Weights and scores are `q`'s own.
+/// unit of the relaxed query) share one query instead of copying its tree,
+/// and one scoring weight: a search's two passes use the same statistics, so
+/// the second would build the same BM25 weights again. Weights and scores are
+/// `q`'s own.
 fn shared(q: Box<dyn Query>) -> Box<dyn Query> {
-    boxed(Shared(Arc::from(q)))
+    boxed(Shared(Arc::from(q), Arc::default()))
 }
 
-#[derive(Debug, Clone)]
-struct Shared(Arc<dyn Query>);
+#[derive(Clone)]
+struct Shared(Arc<dyn Query>, Arc<OnceLock<Arc<dyn Weight>>>);
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 impl Query for Shared {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        self.0.weight(enable_scoring)
+        if !enable_scoring.is_scoring_enabled() {
+            return self.0.weight(enable_scoring);
+        }
+        let weight = match self.1.get() {
+            Some(w) => Arc::clone(w),
+            None => {
+                let w: Arc<dyn Weight> = Arc::from(self.0.weight(enable_scoring)?);
+                Arc::clone(self.1.get_or_init(|| w))
+            }
+        };
+        Ok(Box::new(SharedWeight(weight)))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
         self.0.query_terms(visitor)
+    }
+}
+
+struct SharedWeight(Arc<dyn Weight>);
+
+impl Weight for SharedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        self.0.scorer(reader, boost)
+    }
+
+    fn scorer_danger(
+        &self,
+        reader: &SegmentReader,
+        target: DocId,
+        boost: Score,
+    ) -> tantivy::Result<(tantivy::SeekDangerResult, Box<dyn Scorer>)> {
+        self.0.scorer_danger(reader, target, boost)
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
     }
 }
 
