@@ -44,6 +44,9 @@ pub struct Fruit {
     pub hits: Vec<RawHit>,
     /// Per facet (index in [`FACETS`]): each value with hits, and their number.
     pub counts: Vec<Vec<(String, u64)>>,
+    /// Every document the query matched, filters or not, per segment in
+    /// ascending order (empty unless [`FacetedCollector::recording_matches`]).
+    pub matched: Vec<(SegmentId, Vec<DocId>)>,
 }
 
 /// Bits of a [`FacetRows`] entry that hold the value id; the bits above hold
@@ -270,6 +273,8 @@ pub struct FacetedCollector<'c> {
     /// What each hit's sort key is.
     key: KeyOf,
     columns: &'c ColumnCache,
+    /// Whether [`Fruit::matched`] is filled.
+    record: bool,
 }
 
 /// How a segment collector finds a hit's [`RawHit::key`].
@@ -356,6 +361,19 @@ impl<'c> FacetedCollector<'c> {
             allowed: allowed.into(),
             key,
             columns,
+            record: false,
+        }
+    }
+
+    /// The same collector, also listing every matching document in
+    /// [`Fruit::matched`].
+    pub fn recording_matches(&self) -> Self {
+        FacetedCollector {
+            filtered: self.filtered,
+            allowed: Arc::clone(&self.allowed),
+            key: self.key.clone(),
+            columns: self.columns,
+            record: true,
         }
     }
 }
@@ -369,12 +387,15 @@ pub struct FacetedSegment {
     counts: Vec<Vec<u32>>,
     key: KeyOf,
     hits: Vec<RawHit>,
+    /// Every collected document, when recording.
+    matched: Option<Vec<DocId>>,
 }
 
 /// What a segment collects: its hits and its counts per facet and value id.
 pub struct SegmentFruit {
     hits: Vec<RawHit>,
     counts: Vec<Vec<u32>>,
+    matched: Option<(SegmentId, Vec<DocId>)>,
 }
 
 impl Collector for FacetedCollector<'_> {
@@ -399,6 +420,7 @@ impl Collector for FacetedCollector<'_> {
                 .collect(),
             key: self.key.clone(),
             hits: Vec::new(),
+            matched: self.record.then(Vec::new),
         })
     }
 
@@ -414,8 +436,10 @@ impl Collector for FacetedCollector<'_> {
             .iter()
             .map(|v| vec![0; v.len()])
             .collect();
+        let mut matched = Vec::new();
         for f in fruits {
             hits.extend(f.hits);
+            matched.extend(f.matched);
             for (total, counts) in totals.iter_mut().zip(f.counts) {
                 for (t, n) in total.iter_mut().zip(counts) {
                     *t += u64::from(n);
@@ -434,7 +458,11 @@ impl Collector for FacetedCollector<'_> {
                     .collect()
             })
             .collect();
-        Ok(Fruit { hits, counts })
+        Ok(Fruit {
+            hits,
+            counts,
+            matched,
+        })
     }
 }
 
@@ -456,6 +484,9 @@ impl SegmentCollector for FacetedSegment {
     /// Counts are disjunctive: a document that fails only facet f's filter
     /// still counts for facet f's values.
     fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(m) = &mut self.matched {
+            m.push(doc);
+        }
         let columns = &self.columns;
         let row = columns.rows.of(doc);
         let mut passed = 0u16;
@@ -491,6 +522,7 @@ impl SegmentCollector for FacetedSegment {
         SegmentFruit {
             hits: self.hits,
             counts: self.counts,
+            matched: self.matched.map(|m| (self.columns.segment, m)),
         }
     }
 }

@@ -306,9 +306,11 @@ fn compile_inner(
     for clause in &parsed.clauses {
         let mut alts = Vec::new();
         let mut term_units = Vec::new();
+        // the word terms of each atom, for the rarity of a unit
+        let mut atom_terms: Vec<Vec<String>> = Vec::new();
         for atom in &clause.any_of {
             let use_synonyms = synonyms && !atom.phrase && !clause.negated;
-            alts.push(atom_query(
+            let (q, terms) = atom_query(
                 analyzer,
                 atom,
                 fields,
@@ -318,9 +320,16 @@ fn compile_inner(
                 clause.negated,
                 relaxable.then_some(&mut term_units),
                 idf,
-            )?);
+            )?;
+            alts.push(q);
+            atom_terms.push(terms);
         }
-        let q = any_of(alts);
+        // shared, not copied, by the strict query and the relaxable parts
+        let q = if relaxable {
+            shared(any_of(alts))
+        } else {
+            any_of(alts)
+        };
         if !relaxable {
         } else if clause.negated {
             relax.excluded.push(boxed(Excluded(q.box_clone())));
@@ -331,10 +340,9 @@ fn compile_inner(
         } else {
             // an OR group is as rare as its commonest word; a word as its rarest term
             let rarity = combine(
-                clause
-                    .any_of
+                atom_terms
                     .iter()
-                    .map(|a| combine(analyzer.terms(&a.text).iter().map(|t| idf(t)), f32::max)),
+                    .map(|terms| combine(terms.iter().map(|t| idf(t)), f32::max)),
                 f32::min,
             );
             relax.units.push((q.box_clone(), rarity));
@@ -375,7 +383,8 @@ fn combine(xs: impl Iterator<Item = Option<f32>>, f: fn(f32, f32) -> f32) -> Opt
     acc
 }
 
-/// The query of one word or phrase. For a plain word the dictionary splits
+/// The query of one word or phrase, and the word's terms as the analyzer
+/// gives them ([`Analyzer::terms`]). For a plain word the dictionary splits
 /// into several terms, each term's own query (with its synonyms) and idf are
 /// pushed onto `term_units` (when given), the units of a partial match.
 #[allow(clippy::too_many_arguments)]
@@ -389,15 +398,17 @@ fn atom_query(
     negated: bool,
     mut term_units: Option<&mut Vec<Unit>>,
     idf: &dyn Fn(&str) -> Option<f32>,
-) -> Result<Box<dyn Query>, String> {
+) -> Result<(Box<dyn Query>, Vec<String>), String> {
     let kana_only = is_kana_only(&atom.text);
+    let analyzed = seq_of(analyzer, &atom.text);
+    let analyzed_terms: Vec<String> = analyzed.iter().map(|(_, t)| t.clone()).collect();
     // A word typed in kana is trusted as words only when IPADIC segments it
     // cleanly (ひきこもり); otherwise (げーときーぱー → げ/ー/とき/…) the
     // fragments would match anything, and only readings and bigrams are used.
     let seq = if kana_only && !clean_segmentation(analyzer, &atom.text) {
         Vec::new()
     } else {
-        seq_of(analyzer, &atom.text)
+        analyzed
     };
     let normalized: String = analyzer
         .normalize(&atom.text)
@@ -441,13 +452,16 @@ fn atom_query(
                     }
                 }
                 let option = any_of(options);
-                if let Some(units) = term_units.as_deref_mut()
-                    && terms.len() > 1
-                    && t.chars().count() > 1
-                    && !terms[..i].contains(t)
-                {
-                    units.push((option.box_clone(), idf(t)));
-                }
+                let option = match term_units.as_deref_mut() {
+                    Some(units)
+                        if terms.len() > 1 && t.chars().count() > 1 && !terms[..i].contains(t) =>
+                    {
+                        let option = shared(option);
+                        units.push((option.box_clone(), idf(t)));
+                        option
+                    }
+                    _ => option,
+                };
                 per_term.push(option);
             }
             let all_terms: Box<dyn Query> = if per_term.len() <= SHORT_WORD_TERMS {
@@ -513,7 +527,7 @@ fn atom_query(
             highlight.substrings.insert(normalized);
         }
     }
-    Ok(any_of(ways))
+    Ok((any_of(ways), analyzed_terms))
 }
 
 /// The other words of the thesaurus groups of `keys` (a word as typed,
@@ -602,6 +616,65 @@ fn note_word(expansions: &mut Vec<Expansion>, word: &str, alt: &str) {
             word: word.to_string(),
             synonyms: vec![alt],
         }),
+    }
+}
+
+/// `q` behind a reference count: its clones (the strict query's clause and a
+/// unit of the relaxed query) share one query instead of copying its tree,
+/// and one scoring weight: a search's two passes use the same statistics, so
+/// the second would build the same BM25 weights again. Weights and scores are
+/// `q`'s own.
+fn shared(q: Box<dyn Query>) -> Box<dyn Query> {
+    boxed(Shared(Arc::from(q), Arc::default()))
+}
+
+#[derive(Clone)]
+struct Shared(Arc<dyn Query>, Arc<OnceLock<Arc<dyn Weight>>>);
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Query for Shared {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        if !enable_scoring.is_scoring_enabled() {
+            return self.0.weight(enable_scoring);
+        }
+        let weight = match self.1.get() {
+            Some(w) => Arc::clone(w),
+            None => {
+                let w: Arc<dyn Weight> = Arc::from(self.0.weight(enable_scoring)?);
+                Arc::clone(self.1.get_or_init(|| w))
+            }
+        };
+        Ok(Box::new(SharedWeight(weight)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor)
+    }
+}
+
+struct SharedWeight(Arc<dyn Weight>);
+
+impl Weight for SharedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        self.0.scorer(reader, boost)
+    }
+
+    fn scorer_danger(
+        &self,
+        reader: &SegmentReader,
+        target: DocId,
+        boost: Score,
+    ) -> tantivy::Result<(tantivy::SeekDangerResult, Box<dyn Scorer>)> {
+        self.0.scorer_danger(reader, target, boost)
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
     }
 }
 

@@ -21,6 +21,7 @@ pub use compile::Expansion;
 pub use relax::MatchMode;
 use shisaku_core::model::{Level, Measure, PlanKind};
 use tantivy::DocAddress;
+use tantivy::query::Bm25StatisticsProvider;
 
 /// Longest accepted query, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -388,13 +389,23 @@ pub fn search_with<'r>(
     let parsed = query::parse(&req.q).map_err(SearchError::Syntax)?;
     let searcher = ix.reader.searcher();
     let docs = searcher.num_docs().max(1);
+    // the compile's rarities and both searches' BM25 weights look up the
+    // same terms: each once
+    let stats = Statistics::new(&searcher);
     let idf = |term: &str| {
         let t = tantivy::Term::from_field_text(ix.fields.content, term);
-        let df = searcher.doc_freq(&t).ok()?;
+        let df = stats.doc_freq(&t).ok()?;
         Some(relax::idf(df, docs))
     };
-    let compiled = compile::compile_with(&parsed, &ix.fields, req.synonyms, &idf)
-        .map_err(SearchError::Syntax)?;
+    // the parts of a partial match are taken from the one compile when
+    // partial matches may follow (they share the strict query's clauses)
+    let auto = req.match_mode == MatchMode::Auto;
+    let compiled = if auto {
+        compile::compile_relaxable(&parsed, &ix.fields, req.synonyms, &idf)
+    } else {
+        compile::compile_with(&parsed, &ix.fields, req.synonyms, &idf)
+    }
+    .map_err(SearchError::Syntax)?;
     let key = match req.sort {
         Sort::Relevance | Sort::Document => collect::SortKey::None,
         Sort::Department => collect::SortKey::Department,
@@ -402,21 +413,28 @@ pub fn search_with<'r>(
         Sort::Year => collect::SortKey::Year,
     };
     let collector = collect::FacetedCollector::new(&req.filters, key, &caches.columns);
-    let mut fruit = searcher.search(&*compiled.query, &collector)?;
+    // a relaxed query matches the strict query's documents without searching it again
+    let relaxable = auto && compiled.relax.units.len() > 1;
+    let mut fruit = if relaxable {
+        searcher.search_with_statistics_provider(
+            &*compiled.query,
+            &collector.recording_matches(),
+            &stats,
+        )?
+    } else {
+        searcher.search_with_statistics_provider(&*compiled.query, &collector, &stats)?
+    };
     let strict_total = fruit.hits.len();
     let mut relaxed = false;
-    if req.match_mode == MatchMode::Auto
+    if relaxable
         && strict_total < relax::RELAX_BELOW
-        && relax::may_relax(&parsed)
         && let Some(q) = relax::relaxed_query(
             &searcher,
-            &*compiled.query,
-            &compile::compile_relaxable(&parsed, &ix.fields, req.synonyms, &idf)
-                .map_err(SearchError::Syntax)?
-                .relax,
+            std::mem::take(&mut fruit.matched),
+            &compiled.relax,
         )?
     {
-        let wider = searcher.search(&*q, &collector)?;
+        let wider = searcher.search_with_statistics_provider(&*q, &collector, &stats)?;
         if wider.hits.len() > strict_total {
             relaxed = true;
             let strict: std::collections::HashSet<DocAddress> =
@@ -552,6 +570,53 @@ pub fn search_with<'r>(
         facets,
         expansions: compiled.expansions,
     })
+}
+
+/// The searcher's BM25 statistics, each term's document frequency looked up
+/// once per search (the term dictionaries of every segment otherwise, for
+/// each clause that names the term: the compile's rarities, the strict query,
+/// the relaxed query's units).
+struct Statistics<'s> {
+    searcher: &'s tantivy::Searcher,
+    doc_freqs: std::sync::Mutex<std::collections::HashMap<tantivy::Term, u64>>,
+    tokens: std::sync::Mutex<std::collections::HashMap<tantivy::schema::Field, u64>>,
+}
+
+impl<'s> Statistics<'s> {
+    fn new(searcher: &'s tantivy::Searcher) -> Self {
+        Statistics {
+            searcher,
+            doc_freqs: Default::default(),
+            tokens: Default::default(),
+        }
+    }
+}
+
+impl Bm25StatisticsProvider for Statistics<'_> {
+    fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+        let lock = || self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(&n) = lock().get(&field) {
+            return Ok(n);
+        }
+        let n = Bm25StatisticsProvider::total_num_tokens(self.searcher, field)?;
+        lock().insert(field, n);
+        Ok(n)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Bm25StatisticsProvider::total_num_docs(self.searcher)
+    }
+
+    fn doc_freq(&self, term: &tantivy::Term) -> tantivy::Result<u64> {
+        let cached = |m: &std::collections::HashMap<tantivy::Term, u64>| m.get(term).copied();
+        let lock = || self.doc_freqs.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(df) = cached(&lock()) {
+            return Ok(df);
+        }
+        let df = self.searcher.doc_freq(term)?;
+        lock().insert(term.clone(), df);
+        Ok(df)
+    }
 }
 
 /// The label of a facet value the index knows by id: built-in plan kinds and
