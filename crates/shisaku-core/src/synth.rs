@@ -113,6 +113,8 @@ pub fn generate(real: &[Measure], n: usize, seed: u64, out: &Path) -> std::io::R
             let other = *rng.pick(&pool);
             let mut m = base.clone();
             m.id = String::new();
+            // a synthetic plan's records come from its own file, not from a real document
+            m.document = None;
             // recombine: keep the base title, mix in sentences of another measure and the corpus
             let mut content = split_sentences(&base.content)
                 .into_iter()

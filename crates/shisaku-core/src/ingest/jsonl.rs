@@ -45,6 +45,11 @@ struct Row {
     flags: Vec<String>,
     #[serde(default)]
     source: Option<serde_json::Value>,
+    /// The name of the document an exported record came from. Accepted so that
+    /// `shisaku export` output imports back; the record's document is the one
+    /// the manifest names for this file, like its plan.
+    #[serde(default, rename = "document")]
+    _document: Option<String>,
 }
 
 impl Importer for JsonlImporter {
