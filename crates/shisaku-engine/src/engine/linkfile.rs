@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::StoredLinks;
-use super::links::{CompactLink, CompactList, LinkTable, Slot};
+use super::links::{CompactLink, CompactList, LinkTable, MeasureLinks};
 use crate::index::{IndexError, io_err};
 
 /// The file's name in a generation.
@@ -101,15 +101,15 @@ impl<'a> LinkWriter<'a> {
             .collect::<Result<Vec<_>, String>>()
             .map_err(|e| io_err(&self.path, e))?;
         for (mut bytes, terms) in encoded {
-            // the entry's term slots are placeholders: fill in the file's
+            // the entry's term numbers are placeholders: fill in the file's
             // term numbers, given in order of first use
-            for (slot, term) in terms {
+            for (at, term) in terms {
                 let next = self.term_list.len() as u32;
                 let n = *self.terms.entry(term).or_insert_with_key(|t| {
                     self.term_list.push(t.clone());
                     next
                 });
-                bytes[slot..slot + 4].copy_from_slice(&n.to_le_bytes());
+                bytes[at..at + 4].copy_from_slice(&n.to_le_bytes());
             }
             let mut len = Vec::with_capacity(4);
             put_u32(&mut len, count(bytes.len(), &self.path, "entry bytes")?);
@@ -142,7 +142,7 @@ impl<'a> LinkWriter<'a> {
 }
 
 /// One entry's bytes, with its terms left to number: (byte offset of the
-/// term's slot, term).
+/// term's placeholder, term).
 type Encoded = (Vec<u8>, Vec<(usize, String)>);
 
 fn encode(l: &StoredLinks, numbers: &HashMap<&str, u32>) -> Result<Encoded, String> {
@@ -241,7 +241,7 @@ pub(super) fn read(
         })
         .collect();
 
-    let mut slots: Vec<Slot> = (0..measures).map(|_| Slot::default()).collect();
+    let mut lists: Vec<MeasureLinks> = (0..measures).map(|_| MeasureLinks::default()).collect();
     let entries = r.u32()? as usize;
     let mut max_term: Option<u32> = None;
     let mut done = 0;
@@ -259,10 +259,10 @@ pub(super) fn read(
                 decode(bytes, &target).map_err(|e| io_err(path, format!("entry at byte {at}: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        for (measure, slot, top) in decoded {
+        for (measure, links, top) in decoded {
             max_term = max_term.max(top);
             if (measure as usize) < measures {
-                slots[measure as usize] = slot;
+                lists[measure as usize] = links;
             }
         }
     }
@@ -288,12 +288,12 @@ pub(super) fn read(
             format!("unexpected bytes after the end mark at byte {}", r.at),
         ));
     }
-    Ok(LinkTable::from_parts(slots, measures, dangling, terms))
+    Ok(LinkTable::from_parts(lists, measures, dangling, terms))
 }
 
 /// Decodes one entry: (its measure's position, or a number at or above the
 /// engine's measures; its links; the highest term number it uses).
-fn decode(b: &[u8], target: &[u32]) -> Result<(u32, Slot, Option<u32>), String> {
+fn decode(b: &[u8], target: &[u32]) -> Result<(u32, MeasureLinks, Option<u32>), String> {
     let mut c = Cursor { b, at: 0 };
     let measure = c.number(target)?;
     let mut top = None;
@@ -330,7 +330,7 @@ fn decode(b: &[u8], target: &[u32]) -> Result<(u32, Slot, Option<u32>), String> 
     let [other_plans, all_plans] = lists;
     Ok((
         measure,
-        Slot {
+        MeasureLinks {
             other_plans,
             all_plans,
         },

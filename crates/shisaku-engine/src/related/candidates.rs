@@ -59,11 +59,11 @@ impl Scratch {
     }
 }
 
-/// Per term, the slots [`Profiles::candidates`] may probe: the `depth`
+/// Per term, the ranks [`Profiles::candidates`] may probe: the `depth`
 /// ([`PROBE_DEPTH`]) heaviest of its postings (ties by position, so the same
-/// measures whatever the layout), in slot order, or none when the term is in
-/// more than `cap` measures. `rows` are by slot, `position_of` gives each
-/// slot's position. Selecting the heaviest is linear in a term's postings;
+/// measures whatever the layout), in rank order, or none when the term is in
+/// more than `cap` measures. `rows` are by rank, `position_of` gives each
+/// rank's position. Selecting the heaviest is linear in a term's postings;
 /// only they are sorted.
 pub(super) fn probe_postings(
     rows: &MeasureRows,
@@ -96,8 +96,8 @@ pub(super) fn probe_postings(
     kept.into_iter().collect()
 }
 
-/// The order of (slot, weight) pairs, heaviest first, ties by the slot's
-/// position (`position_of`), never by the slot: the one tie rule of the kept
+/// The order of (rank, weight) pairs, heaviest first, ties by the rank's
+/// position (`position_of`), never by the rank: the one tie rule of the kept
 /// postings and of the candidate shortlist, so that both pick the same
 /// measures whatever the layout.
 pub(super) fn heaviest_first(
@@ -110,13 +110,13 @@ pub(super) fn heaviest_first(
 }
 
 impl Profiles {
-    /// An accumulator for [`Profiles::candidates`]: one block of slots.
+    /// An accumulator for [`Profiles::candidates`]: one block of ranks.
     pub(super) fn scratch(&self) -> Scratch {
         Scratch::new(self.len().min(self.block))
     }
 
-    /// Every slot sharing a probed term with slot `s` (not `s` itself), with
-    /// its accumulated probe score, in slot order by [`BLOCK`]. Within a
+    /// Every rank sharing a probed term with rank `s` (not `s` itself), with
+    /// its accumulated probe score, in rank order by [`BLOCK`]. Within a
     /// block the terms are added in the same order as over the whole corpus
     /// at once, so the sums are the same.
     pub(super) fn candidates(&self, s: usize, scratch: &mut Scratch) -> Vec<(u32, f32)> {
@@ -147,14 +147,14 @@ impl Profiles {
         out
     }
 
-    /// The order of candidates (slot, probe score): best first, ties by
+    /// The order of candidates (rank, probe score): best first, ties by
     /// position (a total order, so selecting the first [`CANDIDATES`] gives
     /// exactly the head of a full sort, whatever the layout).
     pub(super) fn by_probe(&self, a: (u32, f32), b: (u32, f32)) -> std::cmp::Ordering {
         heaviest_first(&self.position_of, &a, &b)
     }
 
-    /// The [`CANDIDATES`] best of `cands` by their (slot, probe score)
+    /// The [`CANDIDATES`] best of `cands` by their (rank, probe score)
     /// `key`, in no particular order.
     pub(super) fn shortlist<T>(&self, mut cands: Vec<T>, key: impl Fn(&T) -> (u32, f32)) -> Vec<T> {
         let keep = self.candidates;

@@ -9,7 +9,7 @@ use super::score::*;
 use super::*;
 
 impl Profiles {
-    /// Both link lists of the measure in slot `s` (other plans, all plans)
+    /// Both link lists of the measure at rank `s` (other plans, all plans)
     /// from one pass over the postings, each candidate scored once; the same
     /// lists as two calls of [`Profiles::related`].
     pub(super) fn related_both(&self, s: usize, limit: usize, scratch: &mut Scratch) -> BothLinks {
@@ -31,10 +31,10 @@ impl Profiles {
         (other_links, all_links)
     }
 
-    /// The best `limit` links of slot `s` among its (candidate slot, exact
+    /// The best `limit` links of rank `s` among its (candidate rank, exact
     /// score) pairs: at least [`MIN_LINK_SCORE`], best first (ties by position).
     pub(super) fn links(&self, s: usize, scored: Vec<(u32, f32)>, limit: usize) -> Vec<Link> {
-        // (position, slot, score)
+        // (position, rank, score)
         let mut links: Vec<(u32, u32, f32)> = scored
             .into_iter()
             .filter(|(_, score)| *score >= MIN_LINK_SCORE)
@@ -53,12 +53,12 @@ impl Profiles {
             .map(|(d, o, score)| Link {
                 id: self.ids[d as usize].clone(),
                 score: rounded(score),
-                shared_terms: self.shared_terms_of_slots(s, o as usize, 5),
+                shared_terms: self.shared_terms_of_ranks(s, o as usize, 5),
             })
             .collect()
     }
 
-    /// Slots `a` and `b` share a term that is not a generic head noun: two
+    /// Ranks `a` and `b` share a term that is not a generic head noun: two
     /// 講座 or a 協議会 and a 地域協議会 sharing nothing else are not the
     /// same program.
     pub(super) fn shares_specific(&self, a: usize, b: usize) -> bool {
@@ -66,7 +66,7 @@ impl Profiles {
             .any(|(t, _, _)| !self.generic.get(t as usize).copied().unwrap_or(false))
     }
 
-    pub(super) fn shared_terms_of_slots(&self, a: usize, b: usize, k: usize) -> Vec<String> {
+    pub(super) fn shared_terms_of_ranks(&self, a: usize, b: usize, k: usize) -> Vec<String> {
         let mut shared: Vec<(u32, f32)> = matching(self.rows.vector(a), self.rows.vector(b))
             .map(|(t, x, y)| (t, x * y))
             .collect();

@@ -48,9 +48,9 @@
 //! [`Profiles::link_order`], grouped by their heaviest probed terms, so that
 //! one measure's postings and candidates are often still in the cache for
 //! the next, and their profiles are *stored* in that order (a measure's
-//! *slot*), so that the candidates of one group lie near each other in
+//! *rank*), so that the candidates of one group lie near each other in
 //! memory instead of anywhere in the corpus. Every tie is still broken
-//! by the measure's position in the corpus, never by its slot, so the links
+//! by the measure's position in the corpus, never by its rank, so the links
 //! do not depend on how the profiles are laid out (a test stores them in
 //! other orders).
 
@@ -113,30 +113,31 @@ pub struct Link {
 /// Term profiles of a corpus and the inverted index over them.
 ///
 /// The public methods take and give measure *positions* (the order of the
-/// corpus); inside, a measure's profile is stored at its *slot*, its place
-/// in [`Profiles::link_order`]. Everything indexed by slot says so.
+/// corpus); inside, a measure's profile is stored at its *rank* (its place
+/// in [`Profiles::link_order`], not a score ranking). Everything indexed by
+/// rank says so.
 pub struct Profiles {
     /// By position.
     pub ids: Vec<String>,
     /// By position.
     pub titles: Vec<String>,
-    /// Plan of each slot's measure, numbered in order of first appearance.
+    /// Plan of each rank's measure, numbered in order of first appearance.
     plan_of: Vec<u32>,
     /// Profile vector (sorted by term id; weights L2-normalized), title
-    /// terms with their idf, and title head of each slot's measure.
+    /// terms with their idf, and title head of each rank's measure.
     rows: MeasureRows,
-    /// Title folded for title similarity, by slot.
+    /// Title folded for title similarity, by rank.
     title_keys: Vec<DiceKey>,
-    /// Per term, the slots that may be probed: the [`PROBE_DEPTH`]
-    /// heaviest (ties by position), in slot order; none for a term in more
+    /// Per term, the ranks that may be probed: the [`PROBE_DEPTH`]
+    /// heaviest (ties by position), in rank order; none for a term in more
     /// than [`max_postings`] measures.
     postings: Rows<(u32, f32)>,
     terms: Vec<String>,
     /// Position of each id.
     by_id: HashMap<String, usize>,
-    /// Slot of each position.
-    slot_of: Vec<u32>,
-    /// Position of each slot's measure.
+    /// Rank of each position.
+    rank_of: Vec<u32>,
+    /// Position of each rank's measure.
     position_of: Vec<u32>,
     /// Positions summed at a time: [`BLOCK`](candidates::BLOCK) (smaller in a test, so that the
     /// 463 real measures span several blocks).
@@ -166,14 +167,14 @@ impl Profiles {
         self.by_id.get(id).copied()
     }
 
-    fn slot(&self, d: usize) -> usize {
-        self.slot_of[d] as usize
+    fn rank(&self, d: usize) -> usize {
+        self.rank_of[d] as usize
     }
 
     /// The most related measures of the measure at position `d`: other
     /// plans only unless `all_plans`; never `d` itself; best first.
     pub fn related(&self, d: usize, limit: usize, all_plans: bool) -> Vec<Link> {
-        let s = self.slot(d);
+        let s = self.rank(d);
         let mut scratch = self.scratch();
         let mut cands = self.candidates(s, &mut scratch);
         if !all_plans {
@@ -193,7 +194,7 @@ impl Profiles {
     /// as links are): the reference the candidate search is measured against
     /// (`shisaku bench --links-sample N --exact K`), never used to link.
     pub fn exhaustive_scores(&self, d: usize, k: usize) -> Vec<f32> {
-        let s = self.slot(d);
+        let s = self.rank(d);
         let q = self.query(s);
         let mut scores: Vec<f32> = (0..self.len())
             .into_par_iter()
@@ -208,12 +209,12 @@ impl Profiles {
 
     /// Exact score of the pair of positions (a, b).
     pub fn score(&self, a: usize, b: usize) -> f32 {
-        self.score_with(&self.query(self.slot(a)), self.slot(b))
+        self.score_with(&self.query(self.rank(a)), self.rank(b))
     }
 
     /// The terms contributing most to the cosine of the pair of positions (a, b).
     pub fn shared_terms(&self, a: usize, b: usize, k: usize) -> Vec<String> {
-        self.shared_terms_of_slots(self.slot(a), self.slot(b), k)
+        self.shared_terms_of_ranks(self.rank(a), self.rank(b), k)
     }
 
     /// Both link lists (other plans, all plans), `limit` each, of the
@@ -223,7 +224,7 @@ impl Profiles {
         let mut order: Vec<(u32, usize)> = positions
             .iter()
             .enumerate()
-            .map(|(i, &d)| (self.slot_of[d], i))
+            .map(|(i, &d)| (self.rank_of[d], i))
             .collect();
         order.par_sort_unstable();
         let ordered: Vec<usize> = order.iter().map(|&(_, i)| positions[i]).collect();
@@ -245,13 +246,13 @@ impl Profiles {
             .par_iter()
             .map_init(
                 || self.scratch(),
-                |scratch, &d| self.related_both(self.slot(d), limit, scratch),
+                |scratch, &d| self.related_both(self.rank(d), limit, scratch),
             )
             .collect()
     }
 
     /// Every position, in the order measures are best linked (the order of
-    /// their slots): those whose two heaviest probed terms are the same come
+    /// their ranks): those whose two heaviest probed terms are the same come
     /// one after the other, so they read many of the same postings and
     /// rescore many of the same candidates while those are still in the
     /// cache; storing the profiles in this order also puts the candidates

@@ -59,6 +59,6 @@ impl Profiles {
     #[cfg(test)]
     pub(super) fn locality_key(&self, d: usize) -> u64 {
         let probed = |t: u32| !self.postings.row(t as usize).is_empty();
-        locality_key(self.rows.vector(self.slot(d)), probed)
+        locality_key(self.rows.vector(self.rank(d)), probed)
     }
 }

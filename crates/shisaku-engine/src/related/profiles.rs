@@ -475,9 +475,9 @@ impl Profiles {
             #[cfg(test)]
             Layout::Given(order) => order,
         };
-        let mut slot_of = vec![0u32; n];
-        for (slot, &d) in position_of.iter().enumerate() {
-            slot_of[d as usize] = slot as u32;
+        let mut rank_of = vec![0u32; n];
+        for (rank, &d) in position_of.iter().enumerate() {
+            rank_of[d as usize] = rank as u32;
         }
         let rows = MeasureRows::new(position_of.iter().map(|&d| {
             let d = d as usize;
@@ -508,7 +508,7 @@ impl Profiles {
             rows,
             postings,
             terms,
-            slot_of,
+            rank_of,
             position_of,
             block: BLOCK,
             candidates: CANDIDATES,

@@ -17,7 +17,7 @@ pub(super) const COVERAGE_WEIGHT: f32 = 0.1;
 
 /// A measure prepared for scoring candidates against it.
 pub(super) struct Query {
-    /// Its slot.
+    /// Its rank.
     pub(super) s: usize,
     /// Its profile vector and title terms, by term id.
     pub(super) terms: TermTable,
@@ -58,7 +58,7 @@ pub(super) fn matching<'a>(
 }
 
 impl Profiles {
-    /// The measure in slot `s` prepared for scoring candidates against it.
+    /// The measure at rank `s` prepared for scoring candidates against it.
     pub(super) fn query(&self, s: usize) -> Query {
         let row = self.rows.get(s);
         Query {
@@ -69,7 +69,7 @@ impl Profiles {
         }
     }
 
-    /// (candidate slot, probe score, exact score) of each of `short`. The
+    /// (candidate rank, probe score, exact score) of each of `short`. The
     /// candidates may lie anywhere in the corpus: the rows of those a few
     /// places ahead are fetched into the cache while one is scored.
     pub(super) fn score_all(&self, q: &Query, short: Vec<(u32, f32)>) -> Vec<(u32, f32, f32)> {
@@ -90,7 +90,7 @@ impl Profiles {
             .collect()
     }
 
-    /// Exact score of the pair (`q`'s measure, slot `o`): one pass over `o`'s
+    /// Exact score of the pair (`q`'s measure, rank `o`): one pass over `o`'s
     /// terms and one over its title terms, looked up in `q`'s table. The
     /// sums run in term order, as a merge of the two sorted lists would.
     pub(super) fn score_with(&self, q: &Query, o: usize) -> f32 {

@@ -38,7 +38,7 @@ fn dice_key_matches_strsim() {
 /// The pair score by three merges of sorted lists, the reference the
 /// term table is checked against: it must give the same scores to the bit.
 fn score_by_merge(p: &Profiles, a: usize, b: usize) -> f32 {
-    let (a, b) = (p.slot(a), p.slot(b));
+    let (a, b) = (p.rank(a), p.rank(b));
     let cos: f32 = matching(p.rows.vector(a), p.rows.vector(b))
         .map(|(_, x, y)| x * y)
         .sum();
@@ -123,7 +123,7 @@ fn a_pair_sharing_only_generic_head_nouns_is_not_linked() {
             if measures[o].plan.id == measures[d].plan.id {
                 continue;
             }
-            let (a, b) = (p.slot(d), p.slot(o));
+            let (a, b) = (p.rank(d), p.rank(o));
             let shared: Vec<&str> = matching(p.rows.vector(a), p.rows.vector(b))
                 .map(|(t, _, _)| p.terms[t as usize].as_str())
                 .collect();
@@ -191,8 +191,8 @@ fn links_do_not_depend_on_how_the_profiles_are_laid_out() {
         assert!(ties > 20, "{ties}");
         for order in [(0..n as u32).collect(), reversed.clone(), scattered.clone()] {
             let q = build(Layout::Given(order.clone()));
-            let slots: Vec<usize> = order.iter().map(|&d| d as usize).collect();
-            assert_eq!(q.link_order(), slots);
+            let ranks: Vec<usize> = order.iter().map(|&d| d as usize).collect();
+            assert_eq!(q.link_order(), ranks);
             let got = q.links_both_at(&all, 20);
             let differ = all.iter().filter(|&&d| got[d] != want[d]).count();
             assert_eq!(differ, 0, "depth {depth}, order {:?}…", &order[..3]);
