@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
+use shisaku::config::ServeConfig;
 use shisaku::search::{self, Sort};
 
 /// The arguments of this process, with the settings they leave unset taken
@@ -61,7 +62,7 @@ pub enum Command {
     /// recorded when it was built, and tantivy's segment checksums.
     Verify,
     /// Serve the HTTP API, the web UI and the widget (builds the index first if there is none).
-    Serve(ServeArgs),
+    Serve(ServeConfig),
     /// Search the index.
     Search(SearchArgs),
     /// The measures most related to measure ID (in other plans by default).
@@ -165,58 +166,6 @@ pub enum OverlapFormat {
 }
 
 #[derive(clap::Args)]
-pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080", env = "SHISAKU_ADDR")]
-    pub addr: std::net::SocketAddr,
-    /// Origin allowed to use the API from a browser (CORS), e.g.
-    /// https://intranet.example.jp; repeat or comma-separate for several.
-    /// None by default: same origin only.
-    #[arg(
-        long = "cors-origin",
-        env = "SHISAKU_CORS_ORIGINS",
-        value_delimiter = ','
-    )]
-    pub cors_origins: Vec<String>,
-    /// Longest time one request may take, in seconds.
-    #[arg(long, default_value_t = 10, env = "SHISAKU_REQUEST_TIMEOUT")]
-    pub request_timeout: u64,
-    /// Seconds a client has from the first byte of a request to the end of
-    /// its headers (then the connection is closed).
-    #[arg(long, default_value_t = 10, env = "SHISAKU_HEADER_TIMEOUT")]
-    pub header_timeout: u64,
-    /// Seconds a connection with no request in flight may stay without a
-    /// byte either way (idle keep-alive, half-open, a client not reading).
-    #[arg(long, default_value_t = 60, env = "SHISAKU_IDLE_TIMEOUT")]
-    pub idle_timeout: u64,
-    /// Token for the admin endpoints (POST /api/admin/reindex); without it they are disabled.
-    /// Prefer the environment variable, so the token does not show in `ps`.
-    #[arg(long, env = "SHISAKU_ADMIN_TOKEN", hide_env_values = true)]
-    pub admin_token: Option<String>,
-    /// Seconds between checks for an index generation built by `shisaku index`
-    /// while serving (0 = never check).
-    #[arg(long, default_value_t = 2, env = "SHISAKU_WATCH_SECONDS")]
-    pub watch_seconds: u64,
-    /// Search responses kept in the in-memory LRU cache (0 = no cache, e.g.
-    /// to load-test the engine itself).
-    #[arg(long, default_value_t = shisaku::engine::SEARCH_CACHE_ENTRIES, env = "SHISAKU_SEARCH_CACHE")]
-    pub search_cache: usize,
-    /// Origin whose pages may show the web UI in a frame (CSP frame-ancestors),
-    /// e.g. https://portal.example.jp; repeat or comma-separate for several.
-    /// None by default: the pages cannot be framed.
-    #[arg(
-        long = "frame-ancestor",
-        env = "SHISAKU_FRAME_ANCESTORS",
-        value_delimiter = ','
-    )]
-    pub frame_ancestors: Vec<String>,
-    /// HTTP worker threads, each accepting on its own listener bound to the
-    /// address (0 = one per CPU core). Searches run on a separate blocking pool.
-    #[arg(long, default_value_t = 0, env = "SHISAKU_WORKERS")]
-    pub workers: usize,
-}
-
-#[derive(clap::Args)]
 pub struct SearchArgs {
     /// Print JSON: {"total", "hits": [...], "facets": {...}}.
     #[arg(long)]
@@ -313,37 +262,49 @@ fn with_config_file(
         cli.index = v;
     }
     if let Command::Serve(args) = &mut cli.command {
-        let s = file.serve;
-        if let Some(v) = s.addr.filter(|_| unset(sub, "addr")) {
-            args.addr = v;
-        }
-        if let Some(v) = s.cors_origins.filter(|_| unset(sub, "cors_origins")) {
-            args.cors_origins = v;
-        }
-        if let Some(v) = s.request_timeout.filter(|_| unset(sub, "request_timeout")) {
-            args.request_timeout = v;
-        }
-        if let Some(v) = s.header_timeout.filter(|_| unset(sub, "header_timeout")) {
-            args.header_timeout = v;
-        }
-        if let Some(v) = s.idle_timeout.filter(|_| unset(sub, "idle_timeout")) {
-            args.idle_timeout = v;
-        }
-        if let Some(v) = s.admin_token.filter(|_| unset(sub, "admin_token")) {
-            args.admin_token = Some(v);
-        }
-        if let Some(v) = s.watch_seconds.filter(|_| unset(sub, "watch_seconds")) {
-            args.watch_seconds = v;
-        }
-        if let Some(v) = s.search_cache.filter(|_| unset(sub, "search_cache")) {
-            args.search_cache = v;
-        }
-        if let Some(v) = s.workers.filter(|_| unset(sub, "workers")) {
-            args.workers = v;
-        }
-        if let Some(v) = s.frame_ancestors.filter(|_| unset(sub, "frame_ancestors")) {
-            args.frame_ancestors = v;
-        }
+        let from_file: Vec<&str> = file
+            .serve_keys
+            .iter()
+            .map(String::as_str)
+            .filter(|k| unset(sub, k))
+            .collect();
+        *args = args.clone().overlaid(&file.serve, &from_file, path)?;
     }
     Ok(cli)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A serve setting comes from its flag, else from the file, else from
+    /// [`ServeConfig::default`].
+    #[test]
+    fn serve_settings_come_from_flags_then_the_file_then_the_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("shisaku.toml");
+        std::fs::write(
+            &file,
+            "[serve]\nworkers = 3\nidle_timeout = 90\naddr = \"127.0.0.1:9\"\n",
+        )
+        .unwrap();
+        let argv = [
+            "shisaku",
+            "--config",
+            file.to_str().unwrap(),
+            "serve",
+            "--workers",
+            "5",
+        ];
+        let matches = Cli::command().try_get_matches_from(argv).unwrap();
+        let cli = with_config_file(Cli::from_arg_matches(&matches).unwrap(), &matches).unwrap();
+        let Command::Serve(s) = cli.command else {
+            panic!("not the serve command");
+        };
+        assert_eq!(s.workers, 5);
+        assert_eq!(s.idle_timeout, 90);
+        assert_eq!(s.addr.port(), 9);
+        assert_eq!(s.request_timeout, ServeConfig::default().request_timeout);
+        assert_eq!(s.admin_token, None);
+    }
 }

@@ -4,15 +4,15 @@ use std::path::Path;
 
 use shisaku::engine::Engine;
 
-use super::args::ServeArgs;
 use super::init_tracing;
+use shisaku::config::ServeConfig;
 
 /// Serves the index under `index` (rebuilt from `manifest` when missing or
 /// of an older shisaku) until the process is stopped.
 pub fn serve(
     manifest: &Path,
     index: &Path,
-    args: ServeArgs,
+    args: ServeConfig,
 ) -> Result<(), Box<dyn std::error::Error>> {
     init_tracing("info,tower_http=info");
     // an empty token leaves the admin endpoints off, as none does
