@@ -73,14 +73,10 @@ for n in "${SIZES[@]}"; do
   rate=$(awk -v n="$n" -v s="$import_index" 'BEGIN {printf "%.0f", n / s}')
   peak=$(awk '/Maximum resident/ {printf "%.0f", $6/1024}' "$d/index.log")
   gen=$(ls -d "$d"/index/gen-* | head -1)
-  # the binary links file, or related.jsonl in a generation built before it
   links_mib=0
-  for f in "$gen/related.links" "$gen/related.jsonl"; do
-    if [ -f "$f" ]; then
-      links_mib=$(du -sm "$f" | cut -f1)
-      break
-    fi
-  done
+  if [ -f "$gen/related.links" ]; then
+    links_mib=$(du -sm "$gen/related.links" | cut -f1)
+  fi
   all_mib=$(du -sm "$gen" | cut -f1)
   index_mib=$((all_mib - links_mib))
   "$BIN" --index "$d/index" bench --no-build --rounds "$ROUNDS" --json >"$d/bench.json"

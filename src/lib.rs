@@ -9,7 +9,8 @@
 //!   tokenizers), [`search`], [`related`], [`engine`], [`bench`];
 //! - `shisaku-http` (`crates/shisaku-http`): [`api`], the HTTP API (axum), web UI
 //!   and widget;
-//! - this package: the command line (`src/main.rs`) and its [`config`] file.
+//! - this package: the command line (`src/main.rs`, `src/cli/`) and its
+//!   [`config`] file.
 //!
 //! This library only re-exports the crates' modules under one name, for the
 //! integration tests and examples.

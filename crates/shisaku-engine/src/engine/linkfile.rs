@@ -1,9 +1,10 @@
 //! The links file of a generation (`related.links`): every measure's
 //! related links as numbers, so that opening a large index reads them
-//! without parsing text. In a text form (such as the older `related.jsonl`,
-//! still read for generations that have no `related.links`) every link's id
-//! and shared term is a string to parse, allocate and look up, which makes
-//! the file several times larger and most of the time an open takes.
+//! without parsing text. In a text form every link's id and shared term is a
+//! string to parse, allocate and look up, which makes the file several times
+//! larger and most of the time an open takes. A generation that holds only
+//! the retired text form (`related.jsonl`) is not read: like a links file of
+//! another version, it asks for a rebuild.
 //!
 //! Layout (integers little-endian; strings are a `u32` byte length and
 //! UTF-8):
@@ -33,13 +34,16 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::StoredLinks;
-use super::links::{CompactLink, CompactList, LinkTable, Slot};
+use super::links::{CompactLink, CompactList, LinkTable, MeasureLinks};
 use crate::index::{IndexError, io_err};
 
 /// The file's name in a generation.
 pub(super) const FILE: &str = "related.links";
 const MAGIC: &[u8] = b"SHISAKU-LINKS\n";
 const VERSION: u32 = 1;
+/// The JSON-lines links file of generations older than this format; never
+/// read, only recognized so that opening such a generation asks for a rebuild.
+const RETIRED_JSON_FILE: &str = "related.jsonl";
 const END: &[u8] = b"END\n";
 /// Entries decoded together, on all cores.
 const CHUNK: usize = 8192;
@@ -97,15 +101,15 @@ impl<'a> LinkWriter<'a> {
             .collect::<Result<Vec<_>, String>>()
             .map_err(|e| io_err(&self.path, e))?;
         for (mut bytes, terms) in encoded {
-            // the entry's term slots are placeholders: fill in the file's
+            // the entry's term numbers are placeholders: fill in the file's
             // term numbers, given in order of first use
-            for (slot, term) in terms {
+            for (at, term) in terms {
                 let next = self.term_list.len() as u32;
                 let n = *self.terms.entry(term).or_insert_with_key(|t| {
                     self.term_list.push(t.clone());
                     next
                 });
-                bytes[slot..slot + 4].copy_from_slice(&n.to_le_bytes());
+                bytes[at..at + 4].copy_from_slice(&n.to_le_bytes());
             }
             let mut len = Vec::with_capacity(4);
             put_u32(&mut len, count(bytes.len(), &self.path, "entry bytes")?);
@@ -138,7 +142,7 @@ impl<'a> LinkWriter<'a> {
 }
 
 /// One entry's bytes, with its terms left to number: (byte offset of the
-/// term's slot, term).
+/// term's placeholder, term).
 type Encoded = (Vec<u8>, Vec<(usize, String)>);
 
 fn encode(l: &StoredLinks, numbers: &HashMap<&str, u32>) -> Result<Encoded, String> {
@@ -169,6 +173,15 @@ fn encode(l: &StoredLinks, numbers: &HashMap<&str, u32>) -> Result<Encoded, Stri
     Ok((b, terms))
 }
 
+/// The error for a links file this shisaku does not read (`found`: what the
+/// file is): the generation must be rebuilt with `shisaku index`.
+fn needs_rebuild(path: &Path, found: &str) -> IndexError {
+    io_err(
+        path,
+        format!("{found}; this shisaku reads version {VERSION} (run `shisaku index` to rebuild)"),
+    )
+}
+
 /// Reads the links file at `path` into a table over an engine's measures,
 /// `positions` giving each id's position (ids the engine does not hold are
 /// kept as dangling targets; their own links are dropped).
@@ -177,6 +190,10 @@ pub(super) fn read(
     positions: &HashMap<String, usize>,
     measures: usize,
 ) -> Result<LinkTable, IndexError> {
+    let retired = path.with_file_name(RETIRED_JSON_FILE);
+    if !path.exists() && retired.exists() {
+        return Err(needs_rebuild(&retired, "a JSON links file"));
+    }
     let f = File::open(path).map_err(|e| io_err(path, e))?;
     let mut r = Reader {
         path,
@@ -197,11 +214,9 @@ pub(super) fn read(
     r.at = MAGIC.len() as u64;
     let version = r.u32()?;
     if version != VERSION {
-        return Err(io_err(
+        return Err(needs_rebuild(
             path,
-            format!(
-                "links file version {version}; this shisaku reads version {VERSION} (run `shisaku index` to rebuild)"
-            ),
+            &format!("links file version {version}"),
         ));
     }
     // build-order number -> the engine's position, or measures + k for the
@@ -226,7 +241,7 @@ pub(super) fn read(
         })
         .collect();
 
-    let mut slots: Vec<Slot> = (0..measures).map(|_| Slot::default()).collect();
+    let mut lists: Vec<MeasureLinks> = (0..measures).map(|_| MeasureLinks::default()).collect();
     let entries = r.u32()? as usize;
     let mut max_term: Option<u32> = None;
     let mut done = 0;
@@ -244,10 +259,10 @@ pub(super) fn read(
                 decode(bytes, &target).map_err(|e| io_err(path, format!("entry at byte {at}: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        for (measure, slot, top) in decoded {
+        for (measure, links, top) in decoded {
             max_term = max_term.max(top);
             if (measure as usize) < measures {
-                slots[measure as usize] = slot;
+                lists[measure as usize] = links;
             }
         }
     }
@@ -273,12 +288,12 @@ pub(super) fn read(
             format!("unexpected bytes after the end mark at byte {}", r.at),
         ));
     }
-    Ok(LinkTable::from_parts(slots, measures, dangling, terms))
+    Ok(LinkTable::from_parts(lists, measures, dangling, terms))
 }
 
 /// Decodes one entry: (its measure's position, or a number at or above the
 /// engine's measures; its links; the highest term number it uses).
-fn decode(b: &[u8], target: &[u32]) -> Result<(u32, Slot, Option<u32>), String> {
+fn decode(b: &[u8], target: &[u32]) -> Result<(u32, MeasureLinks, Option<u32>), String> {
     let mut c = Cursor { b, at: 0 };
     let measure = c.number(target)?;
     let mut top = None;
@@ -315,7 +330,7 @@ fn decode(b: &[u8], target: &[u32]) -> Result<(u32, Slot, Option<u32>), String> 
     let [other_plans, all_plans] = lists;
     Ok((
         measure,
-        Slot {
+        MeasureLinks {
             other_plans,
             all_plans,
         },
@@ -539,6 +554,36 @@ mod tests {
         std::fs::write(&path, &old).unwrap();
         let err = read(&path, &positions, 3).unwrap_err().to_string();
         assert!(err.contains("version 7"), "{err}");
+    }
+
+    /// A generation holding only the retired JSON links file names that file
+    /// and asks for a rebuild, as a links file of another version does.
+    #[test]
+    fn a_generation_with_only_the_json_links_file_asks_for_a_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join(RETIRED_JSON_FILE);
+        std::fs::write(
+            &json,
+            r#"{"id":"a","other_plans":[{"id":"b","score":0.5,"shared_terms":["相談"]}],"all_plans":[]}"#,
+        )
+        .unwrap();
+        let positions: HashMap<String, usize> = [("a".to_string(), 0), ("b".to_string(), 1)].into();
+        let err = read(&dir.path().join(FILE), &positions, 2)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(RETIRED_JSON_FILE)
+                && err.contains("JSON links file")
+                && err.contains("run `shisaku index` to rebuild"),
+            "{err}"
+        );
+
+        // with neither file, the missing links file itself is named
+        std::fs::remove_file(&json).unwrap();
+        let err = read(&dir.path().join(FILE), &positions, 2)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(FILE) && !err.contains("rebuild"), "{err}");
     }
 
     #[test]

@@ -48,7 +48,7 @@ impl CompactList {
 
 /// The two link lists of one measure.
 #[derive(Debug, Default)]
-pub(super) struct Slot {
+pub(super) struct MeasureLinks {
     pub other_plans: CompactList,
     pub all_plans: CompactList,
 }
@@ -56,7 +56,7 @@ pub(super) struct Slot {
 /// The links of every measure, by measure position.
 #[derive(Debug, Default)]
 pub(super) struct LinkTable {
-    slots: Vec<Slot>,
+    lists: Vec<MeasureLinks>,
     /// Number of measures: targets at or above it index `dangling`.
     measures: u32,
     dangling: Vec<String>,
@@ -69,23 +69,23 @@ impl LinkTable {
     /// An empty table for `measures` measures (every list empty).
     pub fn new(measures: usize) -> LinkTable {
         LinkTable {
-            slots: (0..measures).map(|_| Slot::default()).collect(),
+            lists: (0..measures).map(|_| MeasureLinks::default()).collect(),
             measures: measures as u32,
             ..LinkTable::default()
         }
     }
 
-    /// The table of `slots` (by measure position) for `measures` measures;
+    /// The table of `lists` (by measure position) for `measures` measures;
     /// targets at or above `measures` index `dangling`, term numbers index
     /// `terms`.
     pub fn from_parts(
-        slots: Vec<Slot>,
+        lists: Vec<MeasureLinks>,
         measures: usize,
         dangling: Vec<String>,
         terms: Vec<String>,
     ) -> LinkTable {
         LinkTable {
-            slots,
+            lists,
             measures: measures as u32,
             dangling_ids: dangling.iter().cloned().zip(measures as u32..).collect(),
             dangling,
@@ -98,7 +98,7 @@ impl LinkTable {
     pub fn set(&mut self, at: usize, stored: StoredLinks, positions: &HashMap<String, usize>) {
         let other_plans = self.compact(stored.other_plans, positions);
         let all_plans = self.compact(stored.all_plans, positions);
-        self.slots[at] = Slot {
+        self.lists[at] = MeasureLinks {
             other_plans,
             all_plans,
         };
@@ -142,11 +142,11 @@ impl LinkTable {
 
     /// The stored links of the measure at `at`, in order.
     pub fn links(&self, at: usize, all_plans: bool) -> impl Iterator<Item = CompactRef<'_>> + '_ {
-        let slot = &self.slots[at];
+        let links = &self.lists[at];
         let list = if all_plans {
-            &slot.all_plans
+            &links.all_plans
         } else {
-            &slot.other_plans
+            &links.other_plans
         };
         list.links.iter().map(move |l| CompactRef {
             target: l.target,
@@ -160,7 +160,7 @@ impl LinkTable {
 /// The overlap report reads the other-plan links.
 impl SharedTerms for LinkTable {
     fn term_ids(&self, holder: usize, k: usize) -> &[u32] {
-        let list = &self.slots[holder].other_plans;
+        let list = &self.lists[holder].other_plans;
         list.terms_of(&list.links[k])
     }
 
@@ -171,7 +171,7 @@ impl SharedTerms for LinkTable {
 
 impl LinkGraph for LinkTable {
     fn links(&self, a: usize) -> impl Iterator<Item = (usize, (usize, f32))> + '_ {
-        self.slots[a]
+        self.lists[a]
             .other_plans
             .links
             .iter()

@@ -10,8 +10,8 @@
 //! test compares the two).
 
 #[derive(Debug, Clone, Copy, Default)]
-struct Slot {
-    /// Term id + 1; 0 marks an empty slot.
+struct Bucket {
+    /// Term id + 1; 0 marks an empty bucket.
     key: u32,
     /// Weight in the measure's profile vector, if the term is in it.
     weight: Option<f32>,
@@ -29,7 +29,7 @@ pub struct Entry {
 /// The terms of one measure: its profile vector and its title terms.
 #[derive(Debug, Clone)]
 pub struct TermTable {
-    slots: Vec<Slot>,
+    buckets: Vec<Bucket>,
     shift: u32,
 }
 
@@ -37,20 +37,20 @@ impl TermTable {
     /// `vector` and `title` are (term, weight) and (term, idf) lists.
     pub fn new(vector: &[(u32, f32)], title: &[(u32, f32)]) -> TermTable {
         // at most a quarter full, so that a missing term (the common case)
-        // nearly always ends on the first slot looked at
+        // nearly always ends on the first bucket looked at
         let bits = ((vector.len() + title.len()) * 4)
             .next_power_of_two()
             .max(16)
             .trailing_zeros();
         let mut table = TermTable {
-            slots: vec![Slot::default(); 1 << bits],
+            buckets: vec![Bucket::default(); 1 << bits],
             shift: 32 - bits,
         };
         for &(t, w) in vector {
-            table.slot_mut(t).weight = Some(w);
+            table.bucket_mut(t).weight = Some(w);
         }
         for &(t, idf) in title {
-            table.slot_mut(t).title_idf = idf;
+            table.bucket_mut(t).title_idf = idf;
         }
         table
     }
@@ -59,24 +59,24 @@ impl TermTable {
         (term.wrapping_mul(0x9E37_79B9) >> self.shift) as usize
     }
 
-    fn slot_mut(&mut self, term: u32) -> &mut Slot {
-        let mask = self.slots.len() - 1;
+    fn bucket_mut(&mut self, term: u32) -> &mut Bucket {
+        let mask = self.buckets.len() - 1;
         let mut i = self.home(term);
-        while self.slots[i].key != 0 && self.slots[i].key != term + 1 {
+        while self.buckets[i].key != 0 && self.buckets[i].key != term + 1 {
             i = (i + 1) & mask;
         }
-        let slot = &mut self.slots[i];
-        slot.key = term + 1;
-        slot
+        let bucket = &mut self.buckets[i];
+        bucket.key = term + 1;
+        bucket
     }
 
     /// The entry of `term`, if it is a term of the measure.
     #[inline]
     pub fn get(&self, term: u32) -> Option<Entry> {
-        let mask = self.slots.len() - 1;
+        let mask = self.buckets.len() - 1;
         let mut i = self.home(term);
         loop {
-            let s = &self.slots[i];
+            let s = &self.buckets[i];
             if s.key == term + 1 {
                 return Some(Entry {
                     weight: s.weight,

@@ -852,9 +852,9 @@ fn measure(
 
     let schema = &layout.schema;
     let mut mapped: Vec<Option<String>> = vec![None; schema.columns.len()];
-    for (p, slot) in mapped.iter_mut().enumerate() {
+    for (p, value) in mapped.iter_mut().enumerate() {
         if layout.read[p] {
-            *slot = cells
+            *value = cells
                 .get(p)
                 .map(|c| c.trim().to_string())
                 .filter(|c| !c.is_empty());
