@@ -30,14 +30,86 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// The lines a child process writes to one of its pipes, read on a thread
+/// of their own: the pipe is drained whether or not a test reads it (so the
+/// child never blocks on a full pipe), and a test waits on the lines it
+/// needs. The lines end when the child closes the pipe (exits).
+pub struct Log {
+    lines: Receiver<String>,
+    /// every line received so far, for the failure messages
+    seen: Vec<String>,
+}
+
+impl Log {
+    pub fn follow(pipe: impl std::io::Read + Send + 'static) -> Log {
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Log {
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The next line containing `needle`. Panics with the lines so far when
+    /// the child closes the pipe first (or stays silent for [`STALL`]);
+    /// `child` is waited for to name its exit status.
+    pub fn wait_for(&mut self, needle: &str, child: &mut Child) -> String {
+        loop {
+            match self.lines.recv_timeout(STALL) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(e) => {
+                    let why = match e {
+                        RecvTimeoutError::Timeout => "stayed silent".to_string(),
+                        RecvTimeoutError::Disconnected => format!("exited ({:?})", child.wait()),
+                    };
+                    panic!(
+                        "the process {why} before writing {needle:?}; its output:\n{}",
+                        self.seen.join("\n")
+                    )
+                }
+            }
+        }
+    }
+
+    /// Every line until the child closes the pipe.
+    pub fn until_end(&mut self) -> &[String] {
+        loop {
+            match self.lines.recv_timeout(STALL) {
+                Ok(line) => self.seen.push(line),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => panic!(
+                    "the process did not end; its output:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+        &self.seen
+    }
+
+    /// Every line received so far.
+    pub fn so_far(&self) -> &[String] {
+        &self.seen
+    }
+}
+
 /// A running server: the child process, the address it listens on, and its
-/// log (stderr) line by line.
+/// log (stderr).
 pub struct Server {
     pub child: Child,
     pub addr: SocketAddr,
-    log: Receiver<String>,
-    /// every line received so far, for the failure messages
-    seen: Vec<String>,
+    pub log: Log,
 }
 
 impl Drop for Server {
@@ -58,23 +130,11 @@ impl Server {
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("shisaku serve starts");
-        let stderr = child.stderr.take().expect("stderr is piped");
-        let (tx, log) = std::sync::mpsc::channel();
-        // the reader drains the pipe whether or not a test reads the log, so
-        // the server never blocks on a full pipe; it ends when the server does
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let log = Log::follow(child.stderr.take().expect("stderr is piped"));
         let mut server = Server {
             child,
             addr: "0.0.0.0:0".parse().unwrap(),
             log,
-            seen: Vec::new(),
         };
         let line = server.wait_log(" listening ");
         server.addr = line
@@ -85,52 +145,17 @@ impl Server {
         server
     }
 
-    /// The next log line containing `needle`. Panics with the log so far when
-    /// the server exits first (or stays silent for [`STALL`]).
+    /// The next log line containing `needle` (panics when the server exits
+    /// first).
     pub fn wait_log(&mut self, needle: &str) -> String {
-        loop {
-            match self.log.recv_timeout(STALL) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line.contains(needle) {
-                        return line;
-                    }
-                }
-                Err(e) => {
-                    let why = match e {
-                        RecvTimeoutError::Timeout => "stayed silent".to_string(),
-                        RecvTimeoutError::Disconnected => {
-                            format!("exited ({:?})", self.child.wait())
-                        }
-                    };
-                    panic!(
-                        "the server {why} before logging {needle:?}; its log:\n{}",
-                        self.seen.join("\n")
-                    )
-                }
-            }
-        }
-    }
-
-    /// Every log line received so far.
-    pub fn log_so_far(&self) -> &[String] {
-        &self.seen
+        self.log.wait_for(needle, &mut self.child)
     }
 
     /// Waits for the process to end (its log ends first) and returns its
-    /// exit status with the rest of its log.
+    /// exit status with its whole log.
     pub fn wait_exit(&mut self) -> (ExitStatus, Vec<String>) {
-        loop {
-            match self.log.recv_timeout(STALL) {
-                Ok(line) => self.seen.push(line),
-                Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => panic!(
-                    "the server did not exit; its log:\n{}",
-                    self.seen.join("\n")
-                ),
-            }
-        }
-        (self.child.wait().unwrap(), self.seen.clone())
+        let log = self.log.until_end().to_vec();
+        (self.child.wait().unwrap(), log)
     }
 }
 
