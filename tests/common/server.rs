@@ -159,8 +159,9 @@ impl Server {
     }
 }
 
-/// The command serving `index` built from `manifest` on a free port, with
-/// the admin `token` (or none) and extra `serve` flags.
+/// The command serving `index` built from `manifest` on a port the system
+/// picks (`127.0.0.1:0`), with the admin `token` (or none) and extra `serve`
+/// flags.
 pub fn serve_command(
     manifest: &Path,
     index: &Path,
