@@ -17,15 +17,13 @@
 mod common;
 mod fuzz_common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use common::http::raw;
 use common::inproc::enc;
 use fuzz_common::check_marked_html;
 use serde_json::Value;
@@ -534,28 +532,6 @@ async fn duplicated_and_odd_parameters() {
 }
 
 // --- on the wire -----------------------------------------------------------
-
-/// Sends raw bytes to `addr` and reads the answer (or nothing, when the
-/// server closes the connection); `half_close` ends the request body early.
-fn raw(addr: std::net::SocketAddr, bytes: &[u8], half_close: bool) -> Option<(u16, String)> {
-    let mut s = TcpStream::connect(addr).expect("connects");
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
-    // the server may answer (and close) before reading everything
-    let _ = s.write_all(bytes);
-    if half_close {
-        let _ = s.shutdown(std::net::Shutdown::Write);
-    }
-    let mut out = Vec::new();
-    let _ = s.read_to_end(&mut out);
-    let text = String::from_utf8_lossy(&out).to_string();
-    let status = text.split_whitespace().nth(1)?.parse().ok()?;
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    Some((status, body))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_the_wire() {

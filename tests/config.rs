@@ -100,7 +100,8 @@ fn a_bad_file_names_the_file_the_line_and_the_setting() {
 
 #[test]
 fn serve_takes_its_address_and_admin_token_from_the_file() {
-    use common::server::{BIN, free_port, request};
+    use common::http::request;
+    use common::server::{BIN, Server, free_port};
     let d = scratch("serve");
     let port = free_port();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/manifest.toml");
@@ -112,31 +113,19 @@ fn serve_takes_its_address_and_admin_token_from_the_file() {
         ),
     )
     .unwrap();
-    let mut child = Command::new(BIN)
-        .current_dir(&d)
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(&d)
         .args(["--config", "shisaku.toml", "serve"])
-        .env("RUST_LOG", "warn")
         .env_remove("SHISAKU_ADMIN_TOKEN")
-        .env_remove("SHISAKU_ADDR")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+        .env_remove("SHISAKU_ADDR");
+    let server = Server::start(cmd);
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let started = std::time::Instant::now();
-    let ready = loop {
-        if let Ok((200, _)) = request(addr, "GET", "/readyz", None) {
-            break true;
-        }
-        if started.elapsed().as_secs() > 120 {
-            break false;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
-    let wrong = request(addr, "POST", "/api/admin/reindex", Some("guess"));
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(ready, "the server listens on the file's address");
+    let ready = request(server.addr, "GET", "/readyz", None);
+    let wrong = request(server.addr, "POST", "/api/admin/reindex", Some("guess"));
+    let listening = server.addr;
+    drop(server);
+    assert_eq!(listening, addr, "the server listens on the file's address");
+    assert_eq!(ready.unwrap().0, 200);
     assert!(
         d.join("idx/CURRENT").exists(),
         "the index went where the file says"

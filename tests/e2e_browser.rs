@@ -13,12 +13,15 @@
 //! paths with `CHROMEDRIVER` and `CHROME_BIN`. A screenshot of every page is
 //! written to `<target dir>/e2e-screenshots/` (a failing wait also saves one).
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+mod common;
+
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::http::request;
+use common::server::{Log, Server, serve_command};
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::wd::WebDriverCompatibleCommand;
@@ -32,7 +35,6 @@ const WAIT: Duration = Duration::from_secs(15);
 
 /// A child process killed (and reaped) on drop.
 struct Proc {
-    name: &'static str,
     child: Child,
 }
 
@@ -40,89 +42,6 @@ impl Drop for Proc {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-impl Proc {
-    fn spawn(name: &'static str, cmd: &mut Command, log: &Path) -> Proc {
-        let out = std::fs::File::create(log).expect("create log file");
-        let err = out.try_clone().expect("clone log file");
-        let child = cmd
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start {name} ({cmd:?}): {e}"));
-        Proc { name, child }
-    }
-
-    fn check_running(&mut self, log: &Path) {
-        if let Ok(Some(status)) = self.child.try_wait() {
-            let text = std::fs::read_to_string(log).unwrap_or_default();
-            panic!("{} exited early ({status}); its output:\n{text}", self.name);
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free local port")
-}
-
-/// A plain HTTP/1.1 GET: (status, body), or None when nothing answers.
-/// Reads to the end of the body (Content-Length) or of the connection.
-fn http_get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
-    let mut s = TcpStream::connect_timeout(&addr, Duration::from_millis(500)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut raw = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        let n = s.read(&mut chunk).ok()?;
-        if n == 0 {
-            break;
-        }
-        raw.extend_from_slice(&chunk[..n]);
-        let text = String::from_utf8_lossy(&raw);
-        if let Some((head, body)) = text.split_once("\r\n\r\n") {
-            let length = head.lines().find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.eq_ignore_ascii_case("content-length")
-                    .then(|| v.trim().parse::<usize>().ok())?
-            });
-            if length.is_some_and(|len| body.len() >= len) {
-                break;
-            }
-        }
-    }
-    let text = String::from_utf8_lossy(&raw);
-    let status = text.split_whitespace().nth(1)?.parse().ok()?;
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string())?;
-    Some((status, body))
-}
-
-/// Waits until `GET path` answers 200 (the process must stay up meanwhile).
-fn wait_http_ok(proc: &mut Proc, log: &Path, addr: SocketAddr, path: &str, limit: Duration) {
-    let start = Instant::now();
-    loop {
-        proc.check_running(log);
-        if let Some((200, _)) = http_get(addr, path) {
-            return;
-        }
-        if start.elapsed() > limit {
-            let text = std::fs::read_to_string(log).unwrap_or_default();
-            panic!(
-                "{} did not answer 200 on {path} within {limit:?}; its output:\n{text}",
-                proc.name
-            );
-        }
-        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
@@ -285,32 +204,40 @@ async fn browser_end_to_end() {
     let allowed_origin = format!("http://{}", allowed.local_addr().unwrap());
     let refused_origin = format!("http://{}", refused.local_addr().unwrap());
 
-    // the service, on the fixture corpus
-    let api_addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let base = format!("http://{api_addr}");
+    // the service, on the fixture corpus; ready once it logs that it listens
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/e2e/manifest.toml");
-    let server_log = tmp.path().join("shisaku.log");
-    let mut server = Proc::spawn(
-        "shisaku serve",
-        Command::new(env!("CARGO_BIN_EXE_shisaku"))
-            .arg("--manifest")
-            .arg(&manifest)
-            .arg("--index")
-            .arg(tmp.path().join("index"))
-            .args(["serve", "--addr", &api_addr.to_string()])
-            .args(["--cors-origin", &allowed_origin])
-            .env("RUST_LOG", "warn"),
-        &server_log,
+    let mut cmd = serve_command(
+        &manifest,
+        &tmp.path().join("index"),
+        None,
+        &["--cors-origin", &allowed_origin],
     );
+    cmd.env("RUST_LOG", "warn,shisaku_http::listen=info");
+    let server = Server::start(cmd);
+    let (ready, _) = request(server.addr, "GET", "/readyz", None).expect("readyz answers");
+    assert_eq!(ready, 200, "{:?}", server.log.so_far());
+    let base = format!("http://{}", server.addr);
 
-    // chromedriver
-    let wd_addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    // chromedriver on a port of its choosing, ready once it says so (stdout)
     let wd_log = tmp.path().join("chromedriver.log");
-    let mut driver = Proc::spawn(
-        "chromedriver",
-        Command::new(&chromedriver).arg(format!("--port={}", wd_addr.port())),
-        &wd_log,
-    );
+    let mut driver = Proc {
+        child: Command::new(&chromedriver)
+            .arg("--port=0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&wd_log).expect("create log file"))
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {chromedriver:?}: {e}")),
+    };
+    let mut driver_out = Log::follow(driver.child.stdout.take().expect("stdout is piped"));
+    let started_line = driver_out.wait_for("started successfully on port", &mut driver.child);
+    let wd_port: u16 = started_line
+        .trim_end_matches('.')
+        .rsplit(' ')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {started_line:?}"));
+    let wd_addr = SocketAddr::from(([127, 0, 0, 1], wd_port));
 
     for (listener, origin) in [(allowed, &allowed_origin), (refused, &refused_origin)] {
         let page = widget_page(&base, origin);
@@ -325,21 +252,6 @@ async fn browser_end_to_end() {
             let _ = axum::serve(listener, app).await;
         });
     }
-
-    wait_http_ok(
-        &mut driver,
-        &wd_log,
-        wd_addr,
-        "/status",
-        Duration::from_secs(20),
-    );
-    wait_http_ok(
-        &mut server,
-        &server_log,
-        api_addr,
-        "/readyz",
-        Duration::from_secs(90),
-    );
     let ready_at = started.elapsed();
 
     let user_data = tmp.path().join("chrome-profile");
@@ -366,7 +278,8 @@ async fn browser_end_to_end() {
         .await
         .unwrap_or_else(|e| {
             let text = std::fs::read_to_string(&wd_log).unwrap_or_default();
-            panic!("could not open a Chromium session through chromedriver: {e}\n{text}")
+            let out = driver_out.so_far().join("\n");
+            panic!("could not open a Chromium session through chromedriver: {e}\n{out}\n{text}")
         });
     let client = c.clone();
     let b = Browser { c, shots };

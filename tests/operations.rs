@@ -6,44 +6,40 @@
 mod common;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-use common::server::{BIN, request, serve, serve_with};
+use common::http::{post_json, request, send};
+use common::server::{BIN, LOG, Server, serve, serve_command, serve_with};
 
 #[test]
 fn sigterm_lets_requests_in_flight_finish() {
     let dir = tempfile::tempdir().unwrap();
-    // a generous timeout: unoptimized test builds on a busy machine are slow
-    let mut server = serve_with(
+    // a generous timeout: unoptimized test builds on a busy machine are slow;
+    // the request trace (tower_http at debug) tells when each request is in
+    let mut cmd = serve_command(
         &common::manifest_path(),
         &dir.path().join("index"),
         None,
         &["--request-timeout", "300", "--workers", "3"],
     );
+    cmd.env("RUST_LOG", format!("{LOG},tower_http=debug"));
+    let mut server = Server::start(cmd);
     let addr = server.addr;
     // requests that take a while: the wording-reuse finder on a long draft,
     // on several connections, which the kernel spreads over the 3 workers
     let draft: String =
         "地域住民の最も身近な相談相手であり、地域活動の中核を担う民生委員の活動を支援する。"
             .repeat(300);
-    let body = serde_json::json!({ "text": draft }).to_string();
-    let in_flight: Vec<_> = (0..4).map(|_| {
-        let body = body.clone();
-        std::thread::spawn(move || {
-        use std::io::{Read, Write};
-        let mut s = std::net::TcpStream::connect(addr).unwrap();
-        write!(
-            s,
-            "POST /api/similar HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        let mut out = String::new();
-        s.read_to_string(&mut out).unwrap();
-        out
-    })
-    }).collect();
-    std::thread::sleep(Duration::from_millis(150));
+    let body = serde_json::json!({ "text": draft });
+    let in_flight: Vec<_> = (0..4)
+        .map(|_| {
+            let body = body.clone();
+            std::thread::spawn(move || post_json(addr, "/api/similar", &body).unwrap())
+        })
+        .collect();
+    // every request has reached the application before the signal
+    for _ in 0..4 {
+        server.wait_log("started processing request");
+    }
     let pid = server.child.id().to_string();
     assert!(
         Command::new("kill")
@@ -54,24 +50,23 @@ fn sigterm_lets_requests_in_flight_finish() {
     );
     for t in in_flight {
         let response = t.join().unwrap();
-        assert!(
-            response.starts_with("HTTP/1.1 200"),
-            "{}",
-            &response[..response.len().min(300)]
-        );
+        assert_eq!(response.status, 200, "{response:?}");
     }
-    let started = Instant::now();
-    let status = loop {
-        if let Some(s) = server.child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the server did not stop after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let (status, log) = server.wait_exit();
     assert!(status.success(), "{status:?}");
+    // the signal came while requests were still being answered: at least
+    // one finished after the server began shutting down
+    let shutdown = log
+        .iter()
+        .position(|l| l.contains("shutting down"))
+        .unwrap_or_else(|| panic!("no shutdown logged:\n{}", log.join("\n")));
+    assert!(
+        log[shutdown..]
+            .iter()
+            .any(|l| l.contains("finished processing request")),
+        "every request had finished before the signal:\n{}",
+        log.join("\n")
+    );
     assert!(
         request(addr, "GET", "/healthz", None).is_err(),
         "nothing listens any more"
@@ -80,20 +75,15 @@ fn sigterm_lets_requests_in_flight_finish() {
 
 #[test]
 fn responses_carry_a_request_id() {
-    use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
     let server = serve(&common::manifest_path(), &dir.path().join("index"), None);
-    let mut s = std::net::TcpStream::connect(server.addr).unwrap();
-    write!(
-        s,
-        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
+    let response = send(server.addr, "GET", "/healthz", &[], b"").unwrap();
+    assert_eq!(response.status, 200, "{response:?}");
     assert!(
-        out.to_ascii_lowercase().contains("\r\nx-request-id: "),
-        "{out}"
+        response
+            .header("x-request-id")
+            .is_some_and(|id| !id.is_empty()),
+        "{response:?}"
     );
 }
 
@@ -102,7 +92,6 @@ fn a_busy_address_is_refused_and_the_overlap_report_is_warmed_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
     let first = serve(&common::manifest_path(), &index, None);
-    let log = dir.path().join("second.log");
     // a second server on the same address must not quietly share it
     let second = Command::new(BIN)
         .arg("--manifest")
@@ -127,28 +116,13 @@ fn a_busy_address_is_refused_and_the_overlap_report_is_warmed_at_start() {
     drop(first);
 
     // on a free address the server logs the overlap report computed in the background
-    let mut child = Command::new(BIN)
-        .arg("--manifest")
-        .arg(common::manifest_path())
-        .arg("--index")
-        .arg(&index)
-        .args(["serve", "--addr", "127.0.0.1:0", "--watch-seconds", "0"])
-        .env("RUST_LOG", "info")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    let text = loop {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        if text.contains("overlap report ready") || started.elapsed() > Duration::from_secs(60) {
-            break text;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(text.contains("overlap report ready"), "{text}");
+    let mut server = serve_with(
+        &common::manifest_path(),
+        &index,
+        None,
+        &["--watch-seconds", "0"],
+    );
+    let text = server.wait_log("overlap report ready");
     assert!(
         text.contains("pairs=") && !text.contains("pairs=0 "),
         "{text}"

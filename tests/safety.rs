@@ -5,12 +5,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-use common::server::{BIN, free_port, request, serve};
+use common::http::{closed_by_server, connect, request};
+use common::server::{BIN, Server, free_port, serve, serve_command};
 
 const TOKEN: &str = "test-admin-token-0123456789";
 
@@ -241,50 +241,28 @@ fn a_damaged_generation_is_refused_naming_the_file() {
     );
 
     // a running server keeps its generation when the damaged one becomes current
-    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let mut child = Command::new(BIN)
-        .args([
-            "--index",
-            index.to_str().unwrap(),
-            "serve",
-            "--watch-seconds",
-            "1",
-        ])
-        .arg("--addr")
-        .arg(addr.to_string())
-        .env("RUST_LOG", "warn")
-        .env_remove("SHISAKU_ADMIN_TOKEN")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut log = BufReader::new(child.stderr.take().unwrap());
-    let mut ready = false;
-    for _ in 0..600 {
-        if let Ok((200, _)) = request(addr, "GET", "/readyz", None) {
-            ready = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    assert!(ready, "server did not start");
+    let mut cmd = Command::new(BIN);
+    cmd.args([
+        "--index",
+        index.to_str().unwrap(),
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--watch-seconds",
+        "1",
+    ])
+    .env_remove("SHISAKU_ADMIN_TOKEN");
+    let mut server = Server::start(cmd);
+    let addr = server.addr;
+    assert_eq!(request(addr, "GET", "/readyz", None).unwrap().0, 200);
     std::fs::rename(other.join(&damaged), index.join(&damaged)).unwrap();
     std::fs::write(index.join("CURRENT.new"), &damaged).unwrap();
     std::fs::rename(index.join("CURRENT.new"), index.join("CURRENT")).unwrap();
-    let mut line = String::new();
-    loop {
-        line.clear();
-        assert!(log.read_line(&mut line).unwrap() > 0, "server log ended");
-        if line.contains("could not be opened") {
-            break;
-        }
-    }
+    let line = server.wait_log("could not be opened");
     assert!(line.contains(&damaged), "{line}");
     assert_eq!(healthz(addr)["generation"], good.as_str());
     let (status, _) = request(addr, "GET", "/api/search?q=%E7%9B%B8%E8%AB%87", None).unwrap();
     assert_eq!(status, 200);
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// The uid of this process (from /proc, without unsafe code).
@@ -357,31 +335,17 @@ fn a_read_only_index_is_searched_and_served() {
         "{err}"
     );
 
-    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let mut serve = Command::new(BIN);
     serve
         .arg("--index")
         .arg(&index)
-        .args(["serve", "--addr", &addr.to_string()])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let mut child = unprivileged(serve).spawn().unwrap();
-    let mut ready = false;
-    for _ in 0..600 {
-        if let Ok((200, _)) = request(addr, "GET", "/readyz", None) {
-            ready = true;
-            break;
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("serve exited: {status}");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    let (status, body) = request(addr, "GET", "/api/search?q=%E7%9B%B8%E8%AB%87", None).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(ready);
+        .args(["serve", "--addr", "127.0.0.1:0"]);
+    let server = Server::start(unprivileged(serve));
+    let (ready, _) = request(server.addr, "GET", "/readyz", None).unwrap();
+    let (status, body) =
+        request(server.addr, "GET", "/api/search?q=%E7%9B%B8%E8%AB%87", None).unwrap();
+    drop(server);
+    assert_eq!(ready, 200);
     assert_eq!(status, 200, "{body}");
     let after: Vec<_> = std::fs::read_dir(index.join(current(&index)))
         .unwrap()
@@ -432,65 +396,18 @@ fn set_file_limit(soft: u64) -> std::io::Result<()> {
     Ok(())
 }
 
-fn serve_process(
-    index: &Path,
-    flags: &[&str],
-    file_limit: Option<u64>,
-) -> (std::process::Child, SocketAddr) {
+fn serve_process(index: &Path, flags: &[&str], file_limit: Option<u64>) -> Server {
     use std::os::unix::process::CommandExt;
-    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--manifest")
-        .arg(common::manifest_path())
-        .arg("--index")
-        .arg(index)
-        .args(["serve", "--addr", &addr.to_string(), "--workers", "2"])
-        .args(flags)
-        .env("RUST_LOG", "warn")
-        .env_remove("SHISAKU_ADMIN_TOKEN")
-        .env_remove("SHISAKU_CONFIG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    let mut cmd = serve_command(&common::manifest_path(), index, None, flags);
     if let Some(limit) = file_limit {
         // SAFETY: only async-signal-safe calls between fork and exec
         unsafe {
             cmd.pre_exec(move || set_file_limit(limit));
         }
     }
-    let mut child = cmd.spawn().unwrap();
-    for _ in 0..1200 {
-        if let Ok((200, _)) = request(addr, "GET", "/readyz", None) {
-            return (child, addr);
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("serve exited: {status}");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    panic!("server on {addr} did not become ready");
-}
-
-/// Reads until the server closes the connection; false if it was still
-/// open after `limit` (a bound far above the timeouts under test).
-fn closed_by_server(s: &mut std::net::TcpStream, limit: std::time::Duration) -> bool {
-    use std::io::Read;
-    s.set_read_timeout(Some(limit)).unwrap();
-    let mut buf = [0u8; 4096];
-    loop {
-        match s.read(&mut buf) {
-            Ok(0) => return true,
-            Ok(_) => continue,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                return false;
-            }
-            Err(_) => return true,
-        }
-    }
+    let server = Server::start(cmd);
+    assert_eq!(request(server.addr, "GET", "/readyz", None).unwrap().0, 200);
+    server
 }
 
 /// A request stopped mid-header and an idle keep-alive connection are
@@ -501,14 +418,22 @@ fn half_sent_and_idle_connections_are_closed_and_oversized_bodies_refused_first(
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
-    let (mut child, addr) = serve_process(
+    let server = serve_process(
         &index,
-        &["--header-timeout", "1", "--idle-timeout", "2"],
+        &[
+            "--header-timeout",
+            "1",
+            "--idle-timeout",
+            "2",
+            "--workers",
+            "2",
+        ],
         None,
     );
+    let addr = server.addr;
     let limit = std::time::Duration::from_secs(60);
 
-    let mut half = std::net::TcpStream::connect(addr).unwrap();
+    let mut half = connect(addr).unwrap();
     half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         .unwrap();
     assert!(
@@ -516,7 +441,7 @@ fn half_sent_and_idle_connections_are_closed_and_oversized_bodies_refused_first(
         "a half-sent request is held"
     );
 
-    let mut idle = std::net::TcpStream::connect(addr).unwrap();
+    let mut idle = connect(addr).unwrap();
     idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         .unwrap();
     let mut head = [0u8; 12];
@@ -527,7 +452,7 @@ fn half_sent_and_idle_connections_are_closed_and_oversized_bodies_refused_first(
         "an idle keep-alive connection is held"
     );
 
-    let mut big = std::net::TcpStream::connect(addr).unwrap();
+    let mut big = connect(addr).unwrap();
     big.write_all(
         b"POST /api/similar HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
           Content-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n",
@@ -537,8 +462,6 @@ fn half_sent_and_idle_connections_are_closed_and_oversized_bodies_refused_first(
     let mut head = [0u8; 12];
     big.read_exact(&mut head).unwrap();
     assert_eq!(&head, b"HTTP/1.1 413");
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// Started with the common soft limit of 1,024 open files, the server
@@ -550,37 +473,39 @@ fn healthz_answers_while_2000_half_open_connections_are_held() {
     set_file_limit(8192).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
-    let (mut child, addr) = serve_process(&index, &["--header-timeout", "600"], Some(1024));
+    // one worker: one accept queue, taken in order, so once a request made
+    // after the 2,000 connections is answered, all of them have been accepted
+    let server = serve_process(
+        &index,
+        &["--header-timeout", "600", "--workers", "1"],
+        Some(1024),
+    );
+    let addr = server.addr;
     let fds = || {
-        std::fs::read_dir(format!("/proc/{}/fd", child.id()))
+        std::fs::read_dir(format!("/proc/{}/fd", server.child.id()))
             .unwrap()
             .count()
     };
     let before = fds();
     let mut held = Vec::with_capacity(2000);
     for _ in 0..2000 {
-        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        let mut s = connect(addr).unwrap();
         s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
             .unwrap();
         held.push(s);
     }
+    let answer = request(addr, "GET", "/healthz", None);
     // the connections accepted: the server holds a descriptor for each
     // (less a few: `before` may count the readiness probe's closing socket;
     // a server stuck at 1,024 files stops near 1,020)
-    let mut accepted = false;
-    for _ in 0..600 {
-        if fds() >= before + 1990 {
-            accepted = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    let (status, body) = request(addr, "GET", "/healthz", None).unwrap();
     let count = fds() - before;
     drop(held);
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(accepted, "the server accepted {count} of 2000 connections");
+    drop(server);
+    assert!(
+        count >= 1990,
+        "the server accepted {count} of 2000 connections"
+    );
+    let (status, body) = answer.unwrap();
     assert_eq!(status, 200, "{body}");
 }
 

@@ -1,13 +1,27 @@
 //! Running the real `shisaku` binary as a server in tests.
+//!
+//! The tests synchronize on the server's own log rather than on time: the
+//! server is ready when it logs `listening` (its sockets accept from then on,
+//! and the line names the address, so every server binds port 0 and no two
+//! tests race for a port), and later events (a swapped generation, the
+//! overlap report, the shutdown) are waited for as their log lines.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+
+use super::http::STALL;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_shisaku");
 
+/// The log filter of a test server unless the command sets `RUST_LOG`: the
+/// server's own events (`listening` among them), warnings from everything.
+pub const LOG: &str = "warn,shisaku_http=info";
+
+/// A port free at the time of asking, for the tests whose address is given
+/// in a configuration file rather than on the command line.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -16,9 +30,86 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// The lines a child process writes to one of its pipes, read on a thread
+/// of their own: the pipe is drained whether or not a test reads it (so the
+/// child never blocks on a full pipe), and a test waits on the lines it
+/// needs. The lines end when the child closes the pipe (exits).
+pub struct Log {
+    lines: Receiver<String>,
+    /// every line received so far, for the failure messages
+    seen: Vec<String>,
+}
+
+impl Log {
+    pub fn follow(pipe: impl std::io::Read + Send + 'static) -> Log {
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Log {
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The next line containing `needle`. Panics with the lines so far when
+    /// the child closes the pipe first (or stays silent for [`STALL`]);
+    /// `child` is waited for to name its exit status.
+    pub fn wait_for(&mut self, needle: &str, child: &mut Child) -> String {
+        loop {
+            match self.lines.recv_timeout(STALL) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(e) => {
+                    let why = match e {
+                        RecvTimeoutError::Timeout => "stayed silent".to_string(),
+                        RecvTimeoutError::Disconnected => format!("exited ({:?})", child.wait()),
+                    };
+                    panic!(
+                        "the process {why} before writing {needle:?}; its output:\n{}",
+                        self.seen.join("\n")
+                    )
+                }
+            }
+        }
+    }
+
+    /// Every line until the child closes the pipe.
+    pub fn until_end(&mut self) -> &[String] {
+        loop {
+            match self.lines.recv_timeout(STALL) {
+                Ok(line) => self.seen.push(line),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => panic!(
+                    "the process did not end; its output:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+        &self.seen
+    }
+
+    /// Every line received so far.
+    pub fn so_far(&self) -> &[String] {
+        &self.seen
+    }
+}
+
+/// A running server: the child process, the address it listens on, and its
+/// log (stderr).
 pub struct Server {
     pub child: Child,
     pub addr: SocketAddr,
+    pub log: Log,
 }
 
 impl Drop for Server {
@@ -28,70 +119,75 @@ impl Drop for Server {
     }
 }
 
+impl Server {
+    /// Spawns `cmd` (a `shisaku … serve` command) with its stderr captured
+    /// and returns once the server logs that it listens.
+    pub fn start(mut cmd: Command) -> Server {
+        if !cmd.get_envs().any(|(k, v)| k == "RUST_LOG" && v.is_some()) {
+            cmd.env("RUST_LOG", LOG);
+        }
+        cmd.env_remove("SHISAKU_LOG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("shisaku serve starts");
+        let log = Log::follow(child.stderr.take().expect("stderr is piped"));
+        let mut server = Server {
+            child,
+            addr: "0.0.0.0:0".parse().unwrap(),
+            log,
+        };
+        let line = server.wait_log(" listening ");
+        server.addr = line
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("addr="))
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        server
+    }
+
+    /// The next log line containing `needle` (panics when the server exits
+    /// first).
+    pub fn wait_log(&mut self, needle: &str) -> String {
+        self.log.wait_for(needle, &mut self.child)
+    }
+
+    /// Waits for the process to end (its log ends first) and returns its
+    /// exit status with its whole log.
+    pub fn wait_exit(&mut self) -> (ExitStatus, Vec<String>) {
+        let log = self.log.until_end().to_vec();
+        (self.child.wait().unwrap(), log)
+    }
+}
+
+/// The command serving `index` built from `manifest` on a port the system
+/// picks (`127.0.0.1:0`), with the admin `token` (or none) and extra `serve`
+/// flags.
+pub fn serve_command(
+    manifest: &Path,
+    index: &Path,
+    token: Option<&str>,
+    flags: &[&str],
+) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--manifest")
+        .arg(manifest)
+        .arg("--index")
+        .arg(index)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(flags)
+        .env_remove("SHISAKU_CONFIG");
+    match token {
+        Some(t) => cmd.env("SHISAKU_ADMIN_TOKEN", t),
+        None => cmd.env_remove("SHISAKU_ADMIN_TOKEN"),
+    };
+    cmd
+}
+
 pub fn serve(manifest: &Path, index: &Path, token: Option<&str>) -> Server {
     serve_with(manifest, index, token, &[])
 }
 
 /// [`serve`] with extra `serve` flags.
 pub fn serve_with(manifest: &Path, index: &Path, token: Option<&str>, flags: &[&str]) -> Server {
-    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--manifest")
-        .arg(manifest)
-        .arg("--index")
-        .arg(index)
-        .arg("serve")
-        .arg("--addr")
-        .arg(addr.to_string())
-        .args(flags)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    match token {
-        Some(t) => cmd.env("SHISAKU_ADMIN_TOKEN", t),
-        None => cmd.env_remove("SHISAKU_ADMIN_TOKEN"),
-    };
-    let server = Server {
-        child: cmd.spawn().expect("shisaku serve starts"),
-        addr,
-    };
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(120) {
-        if let Ok((200, _)) = request(addr, "GET", "/readyz", None) {
-            return server;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("server on {addr} did not become ready");
-}
-
-/// One HTTP/1.1 request with `Connection: close`; returns status and body.
-pub fn request(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    auth: Option<&str>,
-) -> std::io::Result<(u16, String)> {
-    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
-    s.set_read_timeout(Some(Duration::from_secs(120)))?;
-    let auth = auth
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: 0\r\n{auth}\r\n"
-    )?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw)?;
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    Ok((status, body))
+    Server::start(serve_command(manifest, index, token, flags))
 }

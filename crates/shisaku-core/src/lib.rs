@@ -9,6 +9,10 @@
 //! No tantivy, no HTTP, no command line: the engine crate indexes and
 //! searches what this crate produces.
 
+// nothing here needs unsafe code; the crates that do (engine, http,
+// the binary) document each block
+#![forbid(unsafe_code)]
+
 pub mod analysis;
 pub mod ingest;
 pub mod model;

@@ -502,14 +502,21 @@ mod tests {
         );
     }
 
-    /// Runs `n` pieces of work at once and returns the threads they ran on.
+    /// Runs `n` pieces of work (a multiple of the cores) and returns the
+    /// threads they ran on. Each piece waits at a barrier for as many others
+    /// as there are cores, so each round of pieces holds that many threads at
+    /// once: a pool with fewer threads never passes the barrier (the work
+    /// times out), and the names show whether every thread took part.
     async fn run_at_once(s: &AppState, n: usize) -> std::collections::BTreeSet<String> {
+        assert_eq!(n % cores(), 0, "{n} pieces do not fill whole rounds");
+        let barrier = Arc::new(std::sync::Barrier::new(cores()));
         let tasks: Vec<_> = (0..n)
             .map(|_| {
                 let s = s.clone();
+                let barrier = Arc::clone(&barrier);
                 tokio::spawn(async move {
-                    run_blocking(&s, |_| {
-                        std::thread::sleep(Duration::from_millis(20));
+                    run_blocking(&s, move |_| {
+                        barrier.wait();
                         Ok(std::thread::current().name().unwrap_or("").to_string())
                     })
                     .await

@@ -11,6 +11,10 @@
 //! Full-width spaces separate words; full-width quotes and colons are read as
 //! ASCII ones. Errors name the problem (unbalanced quote, lone OR, unknown field).
 
+// nothing here needs unsafe code; the crates that do (engine, http,
+// the binary) document each block
+#![forbid(unsafe_code)]
+
 use unicode_normalization::UnicodeNormalization;
 
 /// Fields a clause can be restricted to.

@@ -5,4 +5,8 @@
 //! `load()` returns the dictionary; its `metadata` carries the schema and
 //! defaults that the user-dictionary builder needs.
 
+// nothing here needs unsafe code; the crates that do (engine, http,
+// the binary) document each block
+#![forbid(unsafe_code)]
+
 lindera_dictionary::embedded_dictionary!("/ipadic", EmbeddedIpadicLoader);
