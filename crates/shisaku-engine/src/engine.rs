@@ -48,11 +48,10 @@ pub enum EngineError {
     Index(#[from] IndexError),
     #[error(transparent)]
     Manifest(#[from] ingest::manifest::ManifestError),
-    #[error("{parameter}: {message}")]
-    Parameter {
-        parameter: &'static str,
-        message: String,
-    },
+    /// A response that could not be serialized: a fault of the service, not
+    /// of the request or of the stored records.
+    #[error("serializing the response: {0}")]
+    Serialize(#[source] serde_json::Error),
     /// Documents failed to import, so no generation was built: the index
     /// folder is unchanged.
     #[error(
@@ -70,6 +69,17 @@ pub enum EngineError {
         /// Every document's report (the failed ones with their error).
         reports: Vec<ImportReport>,
     },
+}
+
+impl EngineError {
+    /// A request parameter out of its range: the one parameter error of
+    /// every layer is [`SearchError::Parameter`].
+    pub fn parameter(parameter: &'static str, message: impl Into<String>) -> Self {
+        EngineError::Search(SearchError::Parameter {
+            parameter,
+            message: message.into(),
+        })
+    }
 }
 
 /// The stored links of one measure.
@@ -398,7 +408,7 @@ impl Engine {
             self.record_at(a)
         })?;
         self.label_kinds(&mut res);
-        let json = Bytes::from(serde_json::to_vec(&res).map_err(IndexError::from)?);
+        let json = Bytes::from(serde_json::to_vec(&res).map_err(EngineError::Serialize)?);
         if let Some(cache) = &self.search_cache {
             lock(cache).put(req.cache_key(), json.clone());
         }
@@ -472,10 +482,10 @@ impl Engine {
         all_plans: bool,
     ) -> Result<RelatedResponse, EngineError> {
         if limit == 0 || limit > LINKS_KEPT {
-            return Err(EngineError::Parameter {
-                parameter: "limit",
-                message: format!("must be between 1 and {LINKS_KEPT}"),
-            });
+            return Err(EngineError::parameter(
+                "limit",
+                format!("must be between 1 and {LINKS_KEPT}"),
+            ));
         }
         let m = self.measure(id)?;
         let i = self.positions[id];
@@ -517,10 +527,10 @@ impl Engine {
     pub fn overlaps(&self, threshold: Option<f32>) -> Result<Arc<Overlaps>, EngineError> {
         let threshold = threshold.unwrap_or(overlap::DEFAULT_THRESHOLD);
         if !(0.0..=1.0).contains(&threshold) || threshold.is_nan() {
-            return Err(EngineError::Parameter {
-                parameter: "threshold",
-                message: "must be between 0 and 1".into(),
-            });
+            return Err(EngineError::parameter(
+                "threshold",
+                "must be between 0 and 1",
+            ));
         }
         let mut kept = lock(&self.overlaps);
         if let Some(o) = kept.as_ref().filter(|o| o.threshold == threshold) {
@@ -549,25 +559,19 @@ impl Engine {
     /// Closest existing sentences for each sentence of `draft`.
     pub fn similar(&self, draft: &str, limit: usize) -> Result<SimilarResponse, EngineError> {
         if draft.chars().count() > crate::related::reuse::MAX_DRAFT_CHARS {
-            return Err(EngineError::Parameter {
-                parameter: "text",
-                message: format!(
+            return Err(EngineError::parameter(
+                "text",
+                format!(
                     "longer than {} characters",
                     crate::related::reuse::MAX_DRAFT_CHARS
                 ),
-            });
+            ));
         }
         if draft.trim().is_empty() {
-            return Err(EngineError::Parameter {
-                parameter: "text",
-                message: "empty".into(),
-            });
+            return Err(EngineError::parameter("text", "empty"));
         }
         if limit == 0 || limit > 50 {
-            return Err(EngineError::Parameter {
-                parameter: "limit",
-                message: "must be between 1 and 50".into(),
-            });
+            return Err(EngineError::parameter("limit", "must be between 1 and 50"));
         }
         let idx = self
             .sentences
@@ -720,7 +724,7 @@ fn read_links(path: &Path, each: &mut dyn FnMut(StoredLinks)) -> Result<(), Inde
             .par_iter()
             .map(|(n, line)| {
                 serde_json::from_slice::<StoredLinks>(line)
-                    .map_err(|e| index::io_err(path, format!("line {n}: not a links entry: {e}")))
+                    .map_err(|e| index::corrupt(path, format!("line {n}: not a links entry: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         parsed.into_iter().for_each(&mut *each);

@@ -5,12 +5,12 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use serde::Serialize;
 use subtle::ConstantTimeEq;
 
 use super::AppState;
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Code};
 use shisaku_engine::engine::Engine;
 
 /// Checks a configured admin token: one that no `Authorization` header
@@ -51,11 +51,7 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
     if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
         Ok(())
     } else {
-        Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "a valid admin token is required (Authorization: Bearer …)",
-        ))
+        Err(ApiError::of(Code::Unauthorized))
     }
 }
 
@@ -101,11 +97,7 @@ pub async fn reindex(
 ) -> ApiResult<Json<ReindexResponse>> {
     authorize(&state, &headers)?;
     let Ok(_guard) = state.reindexing.try_lock() else {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "busy",
-            "a reindex is already running",
-        ));
+        return Err(ApiError::new(Code::Busy, "a reindex is already running"));
     };
     let (manifest, root) = (
         state.config.manifest.clone(),

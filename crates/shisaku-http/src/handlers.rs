@@ -5,11 +5,11 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Code};
 use super::params::Params;
 use super::{AppState, MAX_BODY_BYTES, run_blocking, stream_blocking};
 use shisaku_core::model::Measure;
@@ -240,23 +240,12 @@ pub async fn similar(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if !ct.starts_with("application/json") {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send the body as application/json: {\"text\": \"…\"}",
-        ));
+        return Err(ApiError::of(Code::UnsupportedMediaType));
     }
     let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                format!("the body is larger than {MAX_BODY_BYTES} bytes (or could not be read)"),
-            )
-        })?;
-    let req: SimilarRequest = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_json", format!("body: {e}")))?;
+        .map_err(|_| ApiError::body_too_large(MAX_BODY_BYTES))?;
+    let req: SimilarRequest = serde_json::from_slice(&body).map_err(ApiError::bad_json)?;
     let limit = req.limit.unwrap_or(5);
     let res = run_blocking(&state, move |e| Ok(e.similar(&req.text, limit)?)).await?;
     if csv {
@@ -383,7 +372,7 @@ pub async fn overlaps(
     } else {
         let json = run_blocking(&state, move |e| {
             serde_json::to_vec(&e.overlap_report(&overlaps, window))
-                .map_err(|err| ApiError::internal(format!("overlap report: {err}")))
+                .map_err(|err| ApiError::serialize("overlap report", err))
         })
         .await?;
         Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
@@ -421,11 +410,7 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     let e = state.engine();
     if e.measures.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not_ready",
-            "the index holds no measures",
-        ));
+        return Err(ApiError::of(Code::NotReady));
     }
     Ok(Json(Health {
         status: "ready",
@@ -435,13 +420,9 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
 }
 
 pub async fn not_found() -> ApiError {
-    ApiError::not_found("no such page or endpoint")
+    ApiError::of(Code::NotFound)
 }
 
 pub async fn method_not_allowed() -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        "this method is not allowed here",
-    )
+    ApiError::of(Code::MethodNotAllowed)
 }

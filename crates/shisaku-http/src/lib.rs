@@ -23,7 +23,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::routing::{get, post};
 use bytes::Bytes;
 use tower::ServiceBuilder;
@@ -149,14 +149,7 @@ where
         Ok(Ok(Ok(result))) => result,
         Ok(Ok(Err(_panic))) => Err(ApiError::internal("engine work failed (panicked)")),
         Ok(Err(_dropped)) => Err(ApiError::internal("engine work was dropped")),
-        Err(_) => Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "timeout",
-            format!(
-                "the request took longer than {} s",
-                state.config.request_timeout.as_secs()
-            ),
-        )),
+        Err(_) => Err(ApiError::timeout(state.config.request_timeout)),
     }
 }
 
@@ -281,12 +274,7 @@ async fn refuse_oversized_bodies(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if let Some(len) = announced.filter(|&n| n > MAX_BODY_BYTES as u64) {
-        let mut res = ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            format!("Content-Length: {len} bytes; at most {MAX_BODY_BYTES} are accepted"),
-        )
-        .into_response();
+        let mut res = ApiError::payload_too_large(len, MAX_BODY_BYTES).into_response();
         res.headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         return res;
@@ -424,6 +412,7 @@ pub async fn watch_generations(state: AppState, every: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
     use shisaku_core::cores;
 
     fn state(timeout: Duration) -> AppState {

@@ -24,11 +24,7 @@ impl Params {
     pub fn parse(raw: Option<&str>) -> Result<Params, ApiError> {
         let raw = raw.unwrap_or("");
         if raw.len() > MAX_QUERY_BYTES {
-            return Err(ApiError::new(
-                axum::http::StatusCode::URI_TOO_LONG,
-                "query_too_long",
-                format!("the query string is longer than {MAX_QUERY_BYTES} bytes"),
-            ));
+            return Err(ApiError::query_too_long(MAX_QUERY_BYTES));
         }
         let mut out = Vec::new();
         for pair in raw.split('&').filter(|p| !p.is_empty()) {
