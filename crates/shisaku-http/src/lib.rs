@@ -3,16 +3,15 @@
 //! [`app`] builds the router: JSON endpoints under `/api`, `/healthz`,
 //! `/readyz`, `/openapi.json`, the Japanese UI at `/` (plus `/measure/{id}`,
 //! `/overlaps`, `/similar`, all served by the same page) and `/widget.js`.
-//! Handlers are thin: they parse parameters, run the engine off the async
+//! Routes ([`routes`], one file per area) are thin: they parse parameters, run the engine off the async
 //! runtime ([`run_blocking`]) and map errors in one place ([`error`]).
 
-mod admin;
 pub mod error;
 mod export;
-mod handlers;
 mod listen;
 pub mod openapi;
 pub mod params;
+mod routes;
 pub mod timeouts;
 mod ui;
 
@@ -32,9 +31,9 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use admin::check_admin_token;
 use error::ApiError;
 pub use listen::{Listeners, serve};
+pub use routes::admin::check_admin_token;
 use shisaku_engine::engine::Engine;
 pub use timeouts::Timeouts;
 
@@ -290,21 +289,21 @@ async fn refuse_oversized_bodies(
 /// boxed layers on every request.
 pub fn app(state: AppState) -> Result<Router, String> {
     let routes = Router::new()
-        .route("/api/search", get(handlers::search))
-        .route("/api/measures/{id}", get(handlers::measure))
-        .route("/api/measures/{id}/related", get(handlers::related))
-        .route("/api/similar", post(handlers::similar))
-        .route("/api/suggest", get(handlers::suggest))
-        .route("/api/overlaps", get(handlers::overlaps))
-        .route("/api/plans", get(handlers::plans))
-        .route("/api/facets", get(handlers::facets))
-        .route("/healthz", get(handlers::healthz))
-        .route("/readyz", get(handlers::readyz))
-        .route("/api/admin/reindex", post(admin::reindex))
+        .route("/api/search", get(routes::search::search))
+        .route("/api/measures/{id}", get(routes::measures::measure))
+        .route("/api/measures/{id}/related", get(routes::measures::related))
+        .route("/api/similar", post(routes::similar::similar))
+        .route("/api/suggest", get(routes::suggest::suggest))
+        .route("/api/overlaps", get(routes::overlaps::overlaps))
+        .route("/api/plans", get(routes::plans_facets::plans))
+        .route("/api/facets", get(routes::plans_facets::facets))
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
+        .route("/api/admin/reindex", post(routes::admin::reindex))
         .route("/openapi.json", get(openapi::serve))
         .merge(ui::routes())
-        .fallback(handlers::not_found)
-        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state.clone());
     let csp = content_security_policy(&state.config.frame_ancestors)?;
     let deny_frames = state.config.frame_ancestors.is_empty();

@@ -36,7 +36,7 @@ use rayon::prelude::*;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
-pub use schema::{FACETS, Facet, Fields};
+pub use schema::{FACET_ALIASES, FACETS, Facet, Fields};
 use shisaku_core::model::Measure;
 
 /// Problems opening or building an index.

@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, header};
 use serde::Serialize;
 use subtle::ConstantTimeEq;
 
-use super::AppState;
-use super::error::{ApiError, ApiResult, Code};
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, Code};
 use shisaku_engine::engine::Engine;
 
 /// Checks a configured admin token: one that no `Authorization` header
@@ -88,9 +88,9 @@ pub struct ReindexResponse {
 /// Rebuilds the index from the configured manifest and swaps it in; when a
 /// document fails to import nothing changes (422 naming it).
 #[utoipa::path(post, path = "/api/admin/reindex", tag = "operations",
-    responses((status = 200, body = ReindexResponse), (status = 401, body = super::error::ErrorBody),
-        (status = 409, body = super::error::ErrorBody),
-        (status = 422, description = "a document failed to import; the index is unchanged", body = super::error::ErrorBody)))]
+    responses((status = 200, body = ReindexResponse), (status = 401, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody),
+        (status = 422, description = "a document failed to import; the index is unchanged", body = crate::error::ErrorBody)))]
 pub async fn reindex(
     State(state): State<AppState>,
     headers: HeaderMap,
