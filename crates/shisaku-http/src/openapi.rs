@@ -25,7 +25,7 @@ use crate::routes;
         routes::health::readyz,
         routes::admin::reindex,
     ),
-    components(schemas(super::error::ErrorBody))
+    components(schemas(super::error::ErrorBody, super::params::Toggle, super::params::Format))
 )]
 pub struct ApiDoc;
 

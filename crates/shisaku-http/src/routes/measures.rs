@@ -6,8 +6,9 @@ use axum::extract::{Path, RawQuery, State};
 
 use super::{check_id, path_id};
 use crate::error::ApiResult;
-use crate::params::Params;
+use crate::params::{Params, Toggle};
 use crate::{AppState, run_blocking};
+use serde::Deserialize;
 use shisaku_core::model::Measure;
 use shisaku_engine::engine::RelatedResponse;
 
@@ -25,11 +26,20 @@ pub async fn measure(
     Ok(Json(m))
 }
 
+/// The query parameters of `GET /api/measures/{id}/related`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RelatedQuery {
+    /// 1–20, default 10
+    limit: Option<usize>,
+    /// on: include the measure's own plan
+    all_plans: Option<Toggle>,
+}
+
 /// Related measures (other plans unless all_plans=on).
 #[utoipa::path(get, path = "/api/measures/{id}/related", tag = "measures",
-    params(("id" = String, Path, description = "Measure id"),
-        ("limit" = Option<usize>, Query, description = "1–20, default 10"),
-        ("all_plans" = Option<String>, Query, description = "on: include the measure's own plan")),
+    params(("id" = String, Path, description = "Measure id"), RelatedQuery),
     responses((status = 200, body = RelatedResponse), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn related(
     State(state): State<AppState>,
@@ -38,11 +48,10 @@ pub async fn related(
 ) -> ApiResult<Json<RelatedResponse>> {
     let id = path_id(path)?;
     check_id(&id)?;
-    let p = Params::parse(raw.as_deref())?;
-    p.only(&["limit", "all_plans"])?;
+    let q: RelatedQuery = Params::parse(raw.as_deref())?.typed()?;
     // its range is the engine's to check
-    let limit = p.int("limit", 10, 0, usize::MAX)?;
-    let all = p.flag("all_plans", false)?;
+    let limit = q.limit.unwrap_or(10);
+    let all = Toggle::or(q.all_plans, false);
     let res = run_blocking(&state, move |e| Ok(e.related(&id, limit, all)?)).await?;
     Ok(Json(res))
 }

@@ -17,7 +17,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::{ApiError, ApiResult, Code};
-use crate::params::Params;
 
 /// Longest accepted measure id.
 const MAX_ID_CHARS: usize = 200;
@@ -47,18 +46,6 @@ pub(crate) fn path_id(path: Result<Path<String>, PathRejection>) -> ApiResult<St
 
 fn truncate(s: &str) -> String {
     s.chars().take(60).collect()
-}
-
-/// `format=json` (or none) or `format=csv`.
-pub(crate) fn csv_format(p: &Params) -> ApiResult<bool> {
-    match p.get("format").unwrap_or("json") {
-        "" | "json" => Ok(false),
-        "csv" => Ok(true),
-        other => Err(ApiError::bad_parameter(
-            "format",
-            format!("{other:?} is not json or csv"),
-        )),
-    }
 }
 
 /// A CSV download named `file`.

@@ -7,9 +7,9 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{csv_format, csv_response};
+use super::csv_response;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::params::Params;
+use crate::params::{Format, Params};
 use crate::{AppState, MAX_BODY_BYTES, run_blocking};
 use shisaku_engine::engine::SimilarResponse;
 
@@ -23,9 +23,19 @@ pub struct SimilarRequest {
     pub limit: Option<usize>,
 }
 
+/// The query parameters of `POST /api/similar`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SimilarQuery {
+    /// json (default) | csv: every match, UTF-8 with BOM
+    #[serde(default)]
+    format: Format,
+}
+
 /// Wording reuse: the closest existing sentences for each sentence of a draft.
 #[utoipa::path(post, path = "/api/similar", tag = "wording", request_body = SimilarRequest,
-    params(("format" = Option<String>, Query, description = "json (default) | csv: every match, UTF-8 with BOM")),
+    params(SimilarQuery),
     responses((status = 200, body = SimilarResponse, description = "JSON; text/csv when format=csv"),
         (status = 400, body = crate::error::ErrorBody),
         (status = 413, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody)))]
@@ -35,9 +45,8 @@ pub async fn similar(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
-    let params = Params::parse(raw.as_deref())?;
-    params.only(&["format"])?;
-    let csv = csv_format(&params)?;
+    let SimilarQuery { format } = Params::parse(raw.as_deref())?.typed()?;
+    let csv = format == Format::Csv;
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
