@@ -46,7 +46,7 @@
   const FLAGS = { new: '新規', 'columns-ambiguous': '列の対応が不確か' };
   const FIELDS = { title: '施策名', content: '内容', progress: '進捗' };
   /**
-   * What each error code of the API (crates/shisaku-http/src/error.rs, CODES) means, in
+   * What each error code of the API (crates/shisaku-http/src/error.rs, `Code::message_ja`) means, in
    * Japanese; the API's own message is English and stays in the tooltip.
    */
   const ERROR_MESSAGES = {
