@@ -505,7 +505,8 @@ async fn duplicated_and_odd_parameters() {
         "/api/suggest?q=a&q=b&limit=1&limit=x".into(),
     ])
     .await;
-    // repeated valid values: the last one wins, and it is a normal answer
+    // repeated or odd values: a normal answer, or a JSON 4xx naming the
+    // parameter (a single-valued key given twice), never a 5xx
     for uri in [
         "/api/search?q=%22&q=x",
         "/api/search?page=abc&page=1",

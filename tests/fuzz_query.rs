@@ -171,7 +171,7 @@ proptest! {
                     prop_assert_eq!(&plain, &m.text);
                 }
             }
-            Err(EngineError::Parameter { .. }) => {}
+            Err(EngineError::Search(SearchError::Parameter { .. })) => {}
             Err(other) => return Err(TestCaseError::fail(format!("{q:?}: {other}"))),
         }
     }

@@ -3,16 +3,15 @@
 //! [`app`] builds the router: JSON endpoints under `/api`, `/healthz`,
 //! `/readyz`, `/openapi.json`, the Japanese UI at `/` (plus `/measure/{id}`,
 //! `/overlaps`, `/similar`, all served by the same page) and `/widget.js`.
-//! Handlers are thin: they parse parameters, run the engine off the async
+//! Routes ([`routes`], one file per area) are thin: they parse parameters, run the engine off the async
 //! runtime ([`run_blocking`]) and map errors in one place ([`error`]).
 
-mod admin;
 pub mod error;
 mod export;
-mod handlers;
 mod listen;
 pub mod openapi;
 pub mod params;
+mod routes;
 pub mod timeouts;
 mod ui;
 
@@ -23,7 +22,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::routing::{get, post};
 use bytes::Bytes;
 use tower::ServiceBuilder;
@@ -32,9 +31,9 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use admin::check_admin_token;
 use error::ApiError;
 pub use listen::{Listeners, serve};
+pub use routes::admin::check_admin_token;
 use shisaku_engine::engine::Engine;
 pub use timeouts::Timeouts;
 
@@ -149,14 +148,7 @@ where
         Ok(Ok(Ok(result))) => result,
         Ok(Ok(Err(_panic))) => Err(ApiError::internal("engine work failed (panicked)")),
         Ok(Err(_dropped)) => Err(ApiError::internal("engine work was dropped")),
-        Err(_) => Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "timeout",
-            format!(
-                "the request took longer than {} s",
-                state.config.request_timeout.as_secs()
-            ),
-        )),
+        Err(_) => Err(ApiError::timeout(state.config.request_timeout)),
     }
 }
 
@@ -281,12 +273,7 @@ async fn refuse_oversized_bodies(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if let Some(len) = announced.filter(|&n| n > MAX_BODY_BYTES as u64) {
-        let mut res = ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            format!("Content-Length: {len} bytes; at most {MAX_BODY_BYTES} are accepted"),
-        )
-        .into_response();
+        let mut res = ApiError::payload_too_large(len, MAX_BODY_BYTES).into_response();
         res.headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         return res;
@@ -302,21 +289,21 @@ async fn refuse_oversized_bodies(
 /// boxed layers on every request.
 pub fn app(state: AppState) -> Result<Router, String> {
     let routes = Router::new()
-        .route("/api/search", get(handlers::search))
-        .route("/api/measures/{id}", get(handlers::measure))
-        .route("/api/measures/{id}/related", get(handlers::related))
-        .route("/api/similar", post(handlers::similar))
-        .route("/api/suggest", get(handlers::suggest))
-        .route("/api/overlaps", get(handlers::overlaps))
-        .route("/api/plans", get(handlers::plans))
-        .route("/api/facets", get(handlers::facets))
-        .route("/healthz", get(handlers::healthz))
-        .route("/readyz", get(handlers::readyz))
-        .route("/api/admin/reindex", post(admin::reindex))
+        .route("/api/search", get(routes::search::search))
+        .route("/api/measures/{id}", get(routes::measures::measure))
+        .route("/api/measures/{id}/related", get(routes::measures::related))
+        .route("/api/similar", post(routes::similar::similar))
+        .route("/api/suggest", get(routes::suggest::suggest))
+        .route("/api/overlaps", get(routes::overlaps::overlaps))
+        .route("/api/plans", get(routes::plans_facets::plans))
+        .route("/api/facets", get(routes::plans_facets::facets))
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
+        .route("/api/admin/reindex", post(routes::admin::reindex))
         .route("/openapi.json", get(openapi::serve))
         .merge(ui::routes())
-        .fallback(handlers::not_found)
-        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state.clone());
     let csp = content_security_policy(&state.config.frame_ancestors)?;
     let deny_frames = state.config.frame_ancestors.is_empty();
@@ -424,6 +411,7 @@ pub async fn watch_generations(state: AppState, every: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
     use shisaku_core::cores;
 
     fn state(timeout: Duration) -> AppState {

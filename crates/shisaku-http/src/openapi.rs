@@ -1,10 +1,10 @@
-//! The OpenAPI document, generated from the handlers' annotations and the
+//! The OpenAPI document, generated from the routes' annotations and the
 //! response types (utoipa), served at `/openapi.json`.
 
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::handlers;
+use crate::routes;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -13,19 +13,19 @@ use super::handlers;
         description = "施策検索: search and cross-plan linking for Japanese municipal policy plans"
     ),
     paths(
-        handlers::search,
-        handlers::facets,
-        handlers::measure,
-        handlers::related,
-        handlers::similar,
-        handlers::suggest,
-        handlers::overlaps,
-        handlers::plans,
-        handlers::healthz,
-        handlers::readyz,
-        super::admin::reindex,
+        routes::search::search,
+        routes::plans_facets::facets,
+        routes::measures::measure,
+        routes::measures::related,
+        routes::similar::similar,
+        routes::suggest::suggest,
+        routes::overlaps::overlaps,
+        routes::plans_facets::plans,
+        routes::health::healthz,
+        routes::health::readyz,
+        routes::admin::reindex,
     ),
-    components(schemas(super::error::ErrorBody))
+    components(schemas(super::error::ErrorBody, super::params::Toggle, super::params::Format))
 )]
 pub struct ApiDoc;
 

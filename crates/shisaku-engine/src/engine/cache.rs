@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use bytes::Bytes;
 
 use super::*;
-use crate::index::{self, IndexError};
+use crate::index;
 use crate::search::{self, SearchRequest, SearchResponse};
 
 /// Search responses kept per engine (by default; see [`Engine::with_search_cache`]).
@@ -35,7 +35,7 @@ impl Engine {
             self.record_at(a)
         })?;
         self.label_kinds(&mut res);
-        let json = Bytes::from(serde_json::to_vec(&res).map_err(IndexError::from)?);
+        let json = Bytes::from(serde_json::to_vec(&res).map_err(EngineError::Serialize)?);
         if let Some(cache) = &self.search_cache {
             lock(cache).put(req.cache_key(), json.clone());
         }

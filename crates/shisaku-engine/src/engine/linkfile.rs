@@ -35,7 +35,7 @@ use rayon::prelude::*;
 
 use super::StoredLinks;
 use super::links::{CompactLink, CompactList, LinkTable, MeasureLinks};
-use crate::index::{IndexError, io_err};
+use crate::index::{IndexError, corrupt, io_err};
 
 /// The file's name in a generation.
 pub(super) const FILE: &str = "related.links";
@@ -176,7 +176,7 @@ fn encode(l: &StoredLinks, numbers: &HashMap<&str, u32>) -> Result<Encoded, Stri
 /// The error for a links file this shisaku does not read (`found`: what the
 /// file is): the generation must be rebuilt with `shisaku index`.
 fn needs_rebuild(path: &Path, found: &str) -> IndexError {
-    io_err(
+    corrupt(
         path,
         format!("{found}; this shisaku reads version {VERSION} (run `shisaku index` to rebuild)"),
     )
@@ -206,7 +206,7 @@ pub(super) fn read(
         .read_to_end(&mut magic)
         .map_err(|e| io_err(path, e))?;
     if magic != MAGIC {
-        return Err(io_err(
+        return Err(corrupt(
             path,
             "not a shisaku links file (it does not begin with \"SHISAKU-LINKS\")",
         ));
@@ -256,7 +256,8 @@ pub(super) fn read(
         let decoded = chunk
             .par_iter()
             .map(|(at, bytes)| {
-                decode(bytes, &target).map_err(|e| io_err(path, format!("entry at byte {at}: {e}")))
+                decode(bytes, &target)
+                    .map_err(|e| corrupt(path, format!("entry at byte {at}: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         for (measure, links, top) in decoded {
@@ -270,20 +271,20 @@ pub(super) fn read(
         .map(|_| r.string())
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(top) = max_term.filter(|&t| t as usize >= terms.len()) {
-        return Err(io_err(
+        return Err(corrupt(
             path,
             format!("shared term {top} is not one of the {} terms", terms.len()),
         ));
     }
     if r.bytes(END.len())? != END {
-        return Err(io_err(
+        return Err(corrupt(
             path,
             format!("no end mark at byte {}", r.at - END.len() as u64),
         ));
     }
     let mut rest = [0u8; 1];
     if r.inner.read(&mut rest).map_err(|e| io_err(path, e))? != 0 {
-        return Err(io_err(
+        return Err(corrupt(
             path,
             format!("unexpected bytes after the end mark at byte {}", r.at),
         ));
@@ -387,7 +388,7 @@ impl Reader<'_> {
             .read_to_end(&mut v)
             .map_err(|e| io_err(self.path, e))?;
         if got < n {
-            return Err(io_err(
+            return Err(corrupt(
                 self.path,
                 format!(
                     "cut short at byte {} (the file is incomplete)",
@@ -407,7 +408,7 @@ impl Reader<'_> {
         let len = self.u32()? as usize;
         let at = self.at;
         String::from_utf8(self.bytes(len)?)
-            .map_err(|_| io_err(self.path, format!("the text at byte {at} is not UTF-8")))
+            .map_err(|_| corrupt(self.path, format!("the text at byte {at} is not UTF-8")))
     }
 }
 
@@ -524,7 +525,13 @@ mod tests {
 
         for cut in 0..good.len() {
             std::fs::write(&path, &good[..cut]).unwrap();
-            let err = read(&path, &positions, 3).unwrap_err().to_string();
+            let err = read(&path, &positions, 3).unwrap_err();
+            // a damaged file is corruption, not a failed read
+            assert!(
+                matches!(err, IndexError::Corrupt { .. }),
+                "cut at {cut}: {err:?}"
+            );
+            let err = err.to_string();
             assert!(err.contains(FILE), "cut at {cut}: {err}");
         }
         let mut longer = good.clone();

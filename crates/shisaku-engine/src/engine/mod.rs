@@ -53,11 +53,10 @@ pub enum EngineError {
     Index(#[from] IndexError),
     #[error(transparent)]
     Manifest(#[from] ingest::manifest::ManifestError),
-    #[error("{parameter}: {message}")]
-    Parameter {
-        parameter: &'static str,
-        message: String,
-    },
+    /// A response that could not be serialized: a fault of the service, not
+    /// of the request or of the stored records.
+    #[error("serializing the response: {0}")]
+    Serialize(#[source] serde_json::Error),
     /// Documents failed to import, so no generation was built: the index
     /// folder is unchanged.
     #[error(
@@ -75,6 +74,17 @@ pub enum EngineError {
         /// Every document's report (the failed ones with their error).
         reports: Vec<ImportReport>,
     },
+}
+
+impl EngineError {
+    /// A request parameter out of its range: the one parameter error of
+    /// every layer is [`SearchError::Parameter`].
+    pub fn parameter(parameter: &'static str, message: impl Into<String>) -> Self {
+        EngineError::Search(SearchError::Parameter {
+            parameter,
+            message: message.into(),
+        })
+    }
 }
 
 pub struct Engine {

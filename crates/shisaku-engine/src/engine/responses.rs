@@ -80,10 +80,10 @@ impl Engine {
         all_plans: bool,
     ) -> Result<RelatedResponse, EngineError> {
         if limit == 0 || limit > LINKS_KEPT {
-            return Err(EngineError::Parameter {
-                parameter: "limit",
-                message: format!("must be between 1 and {LINKS_KEPT}"),
-            });
+            return Err(EngineError::parameter(
+                "limit",
+                format!("must be between 1 and {LINKS_KEPT}"),
+            ));
         }
         let m = self.measure(id)?;
         let i = self.positions[id];
@@ -125,10 +125,10 @@ impl Engine {
     pub fn overlaps(&self, threshold: Option<f32>) -> Result<Arc<Overlaps>, EngineError> {
         let threshold = threshold.unwrap_or(overlap::DEFAULT_THRESHOLD);
         if !(0.0..=1.0).contains(&threshold) || threshold.is_nan() {
-            return Err(EngineError::Parameter {
-                parameter: "threshold",
-                message: "must be between 0 and 1".into(),
-            });
+            return Err(EngineError::parameter(
+                "threshold",
+                "must be between 0 and 1",
+            ));
         }
         let mut kept = lock(&self.overlaps);
         if let Some(o) = kept.as_ref().filter(|o| o.threshold == threshold) {
@@ -157,25 +157,19 @@ impl Engine {
     /// Closest existing sentences for each sentence of `draft`.
     pub fn similar(&self, draft: &str, limit: usize) -> Result<SimilarResponse, EngineError> {
         if draft.chars().count() > crate::related::reuse::MAX_DRAFT_CHARS {
-            return Err(EngineError::Parameter {
-                parameter: "text",
-                message: format!(
+            return Err(EngineError::parameter(
+                "text",
+                format!(
                     "longer than {} characters",
                     crate::related::reuse::MAX_DRAFT_CHARS
                 ),
-            });
+            ));
         }
         if draft.trim().is_empty() {
-            return Err(EngineError::Parameter {
-                parameter: "text",
-                message: "empty".into(),
-            });
+            return Err(EngineError::parameter("text", "empty"));
         }
         if limit == 0 || limit > 50 {
-            return Err(EngineError::Parameter {
-                parameter: "limit",
-                message: "must be between 1 and 50".into(),
-            });
+            return Err(EngineError::parameter("limit", "must be between 1 and 50"));
         }
         let idx = self
             .sentences

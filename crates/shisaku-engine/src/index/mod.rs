@@ -36,7 +36,7 @@ use rayon::prelude::*;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
-pub use schema::{FACETS, Facet, Fields};
+pub use schema::{FACET_ALIASES, FACETS, Facet, Fields};
 use shisaku_core::model::Measure;
 
 /// Problems opening or building an index.
@@ -46,6 +46,11 @@ pub enum IndexError {
     Missing(PathBuf),
     #[error("index {path}: {message}")]
     Io { path: PathBuf, message: String },
+    /// A file of the index that was read but does not hold what it should
+    /// (a checksum mismatch, a cut-short or malformed links file): rebuilding
+    /// the index mends it, retrying does not.
+    #[error("index {path}: {message}")]
+    Corrupt { path: PathBuf, message: String },
     #[error("tantivy: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     #[error("stored record is not valid JSON: {0}")]
@@ -61,6 +66,13 @@ pub enum IndexError {
 
 pub(crate) fn io_err(path: &Path, e: impl std::fmt::Display) -> IndexError {
     IndexError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+pub(crate) fn corrupt(path: &Path, e: impl std::fmt::Display) -> IndexError {
+    IndexError::Corrupt {
         path: path.to_path_buf(),
         message: e.to_string(),
     }

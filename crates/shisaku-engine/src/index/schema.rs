@@ -39,6 +39,17 @@ pub const FACETS: [Facet; 10] = [
     Facet::Body,
 ];
 
+/// Other names a filter may give a facet (`?dept=…` is `?department=…`):
+/// the one list, read by the CLI's and the API's filters alike.
+pub const FACET_ALIASES: [(&str, Facet); 6] = [
+    ("kind", Facet::PlanKind),
+    ("dept", Facet::Department),
+    ("fiscal_year", Facet::Year),
+    ("evaluation", Facet::Status),
+    ("bodies", Facet::Body),
+    ("implementing_body", Facet::Body),
+];
+
 impl Facet {
     /// The key used in filters (`--filter plan_kind=…`, `?plan_kind=…`) and JSON.
     pub fn key(self) -> &'static str {
@@ -72,16 +83,14 @@ impl Facet {
         }
     }
 
+    /// The facet of a key or of one of its [`FACET_ALIASES`].
     pub fn parse(key: &str) -> Option<Facet> {
-        let key = match key {
-            "kind" => "plan_kind",
-            "dept" => "department",
-            "fiscal_year" => "year",
-            "evaluation" => "status",
-            "bodies" | "implementing_body" => "body",
-            k => k,
-        };
-        FACETS.into_iter().find(|f| f.key() == key)
+        FACETS.into_iter().find(|f| f.key() == key).or_else(|| {
+            FACET_ALIASES
+                .iter()
+                .find(|(alias, _)| *alias == key)
+                .map(|&(_, f)| f)
+        })
     }
 
     fn field_name(self) -> String {

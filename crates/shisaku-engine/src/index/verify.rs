@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{IndexError, io_err};
+use super::{IndexError, corrupt, io_err};
 
 /// The metadata file of a generation.
 pub const META_FILE: &str = "shisaku-meta.json";
@@ -135,13 +135,13 @@ pub fn verify(dir: &Path) -> Result<Verified, IndexError> {
         Err(e) => return Err(io_err(&meta_path, e)),
     };
     let meta: GenerationMeta = serde_json::from_slice(&text).map_err(|e| {
-        io_err(
+        corrupt(
             &meta_path,
             format!("damaged or not generation metadata ({e}); rebuild with `shisaku index`"),
         )
     })?;
     if meta.version != VERSION {
-        return Err(io_err(
+        return Err(corrupt(
             &meta_path,
             format!(
                 "metadata version {} (this shisaku reads {VERSION}); rebuild with `shisaku index`",
@@ -150,7 +150,7 @@ pub fn verify(dir: &Path) -> Result<Verified, IndexError> {
         ));
     }
     if !meta.files.contains_key("meta.json") {
-        return Err(io_err(
+        return Err(corrupt(
             &meta_path,
             "lists no meta.json: not the metadata of an index generation",
         ));
@@ -161,14 +161,14 @@ pub fn verify(dir: &Path) -> Result<Verified, IndexError> {
         .map(|(name, expected)| {
             let path = dir.join(name);
             if name.contains('/') || name.contains('\\') || name == ".." {
-                return Err(io_err(
+                return Err(corrupt(
                     &meta_path,
                     format!("names a file outside the generation: {name:?}"),
                 ));
             }
             let (actual, len) = hash_file(&path)?;
             if actual != *expected {
-                return Err(io_err(
+                return Err(corrupt(
                     &path,
                     "checksum mismatch: the file is damaged; rebuild with `shisaku index`",
                 ));
@@ -182,7 +182,7 @@ pub fn verify(dir: &Path) -> Result<Verified, IndexError> {
     let damaged = index.validate_checksum().map_err(|e| io_err(dir, e))?;
     if let Some(first) = damaged.iter().min() {
         let path: PathBuf = dir.join(first);
-        return Err(io_err(
+        return Err(corrupt(
             &path,
             "tantivy segment checksum mismatch: the file is damaged; rebuild with `shisaku index`",
         ));

@@ -31,7 +31,9 @@ pub const MAX_LIMIT: usize = 100;
 pub const MAX_FILTERS: usize = 64;
 
 /// What went wrong with a search request. Every variant is the caller's
-/// problem except [`SearchError::Index`].
+/// problem except [`SearchError::Index`]. [`SearchError::Parameter`] is the
+/// one parameter error of the engine: its other operations (related,
+/// overlaps, wording reuse) report theirs through it too.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("query syntax: {0}")]

@@ -46,7 +46,7 @@
   const FLAGS = { new: '新規', 'columns-ambiguous': '列の対応が不確か' };
   const FIELDS = { title: '施策名', content: '内容', progress: '進捗' };
   /**
-   * What each error code of the API (crates/shisaku-http/src/error.rs, CODES) means, in
+   * What each error code of the API (crates/shisaku-http/src/error.rs, `Code::message_ja`) means, in
    * Japanese; the API's own message is English and stays in the tooltip.
    */
   const ERROR_MESSAGES = {
@@ -57,6 +57,7 @@
     body_too_large: '文章が長すぎます。短くして再度お試しください。',
     busy: 'ただいま処理が混み合っています。しばらくしてから再度お試しください。',
     import_failed: '取り込めなかった文書があるため、索引は更新していません（元の索引のままです）。',
+    index_corrupt: '索引のファイルが壊れています。管理者に索引の作り直しを依頼してください。',
     internal: 'サーバーで問題が発生しました。時間をおいて再度お試しください。',
     method_not_allowed: 'この操作はできません。',
     not_found: '指定の施策またはページが見つかりません。',

@@ -5,12 +5,12 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use serde::Serialize;
 use subtle::ConstantTimeEq;
 
-use super::AppState;
-use super::error::{ApiError, ApiResult};
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, Code};
 use shisaku_engine::engine::Engine;
 
 /// Checks a configured admin token: one that no `Authorization` header
@@ -51,11 +51,7 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
     if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
         Ok(())
     } else {
-        Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "a valid admin token is required (Authorization: Bearer …)",
-        ))
+        Err(ApiError::of(Code::Unauthorized))
     }
 }
 
@@ -92,20 +88,16 @@ pub struct ReindexResponse {
 /// Rebuilds the index from the configured manifest and swaps it in; when a
 /// document fails to import nothing changes (422 naming it).
 #[utoipa::path(post, path = "/api/admin/reindex", tag = "operations",
-    responses((status = 200, body = ReindexResponse), (status = 401, body = super::error::ErrorBody),
-        (status = 409, body = super::error::ErrorBody),
-        (status = 422, description = "a document failed to import; the index is unchanged", body = super::error::ErrorBody)))]
+    responses((status = 200, body = ReindexResponse), (status = 401, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody),
+        (status = 422, description = "a document failed to import; the index is unchanged", body = crate::error::ErrorBody)))]
 pub async fn reindex(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> ApiResult<Json<ReindexResponse>> {
     authorize(&state, &headers)?;
     let Ok(_guard) = state.reindexing.try_lock() else {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "busy",
-            "a reindex is already running",
-        ));
+        return Err(ApiError::new(Code::Busy, "a reindex is already running"));
     };
     let (manifest, root) = (
         state.config.manifest.clone(),
