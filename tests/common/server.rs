@@ -38,6 +38,10 @@ pub struct Log {
     lines: Receiver<String>,
     /// every line received so far, for the failure messages
     seen: Vec<String>,
+    /// where the next wait starts in `seen`: after the line the last wait
+    /// returned, so a line that came while waiting for another (a log line
+    /// written before `listening`) is still found
+    next: usize,
 }
 
 impl Log {
@@ -54,18 +58,25 @@ impl Log {
         Log {
             lines,
             seen: Vec::new(),
+            next: 0,
         }
     }
 
-    /// The next line containing `needle`. Panics with the lines so far when
-    /// the child closes the pipe first (or stays silent for [`STALL`]);
-    /// `child` is waited for to name its exit status.
+    /// The next line containing `needle` after the line the previous wait
+    /// returned. Panics with the lines so far when the child closes the pipe
+    /// first (or stays silent for [`STALL`]); `child` is waited for to name
+    /// its exit status.
     pub fn wait_for(&mut self, needle: &str, child: &mut Child) -> String {
+        if let Some(i) = (self.next..self.seen.len()).find(|&i| self.seen[i].contains(needle)) {
+            self.next = i + 1;
+            return self.seen[i].clone();
+        }
         loop {
             match self.lines.recv_timeout(STALL) {
                 Ok(line) => {
                     self.seen.push(line.clone());
                     if line.contains(needle) {
+                        self.next = self.seen.len();
                         return line;
                     }
                 }

@@ -478,8 +478,25 @@ impl ReportView<'_> {
     /// (Japanese headers), written row by row.
     pub fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
         out.write_all("\u{FEFF}".as_bytes())?;
-        out.write_all("類似度,クラスタ,施策ID_A,施策名_A,計画_A,担当部署_A,出典_A,施策ID_B,施策名_B,計画_B,担当部署_B,出典_B,共通語\r\n".as_bytes())?;
-        let mut row = String::new();
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        let header = [
+            "類似度",
+            "クラスタ",
+            "施策ID_A",
+            "施策名_A",
+            "計画_A",
+            "担当部署_A",
+            "出典_A",
+            "施策ID_B",
+            "施策名_B",
+            "計画_B",
+            "担当部署_B",
+            "出典_B",
+            "共通語",
+        ];
+        w.write_record(header).map_err(io::Error::other)?;
         for p in self.pair_window() {
             let Pair {
                 a,
@@ -488,8 +505,7 @@ impl ReportView<'_> {
                 shared_terms,
                 cluster,
             } = self.pair(p);
-            row.clear();
-            let fields = [
+            w.write_record([
                 format!("{score:.3}"),
                 cluster.to_string(),
                 a.id,
@@ -503,27 +519,10 @@ impl ReportView<'_> {
                 b.departments.join("・"),
                 format!("{}:{}", b.file, b.line),
                 shared_terms.join(" "),
-            ];
-            for (i, f) in fields.iter().enumerate() {
-                if i > 0 {
-                    row.push(',');
-                }
-                push_csv_field(&mut row, f);
-            }
-            row.push_str("\r\n");
-            out.write_all(row.as_bytes())?;
+            ])
+            .map_err(io::Error::other)?;
         }
-        Ok(())
-    }
-}
-
-fn push_csv_field(out: &mut String, s: &str) {
-    if s.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&s.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(s);
+        w.flush()
     }
 }
 
