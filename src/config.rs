@@ -108,17 +108,22 @@ pub struct ServeConfig {
 }
 
 impl Default for ServeConfig {
+    /// The settings the server has when nothing is given: those of the
+    /// HTTP crate's own defaults, where it has them, so each default is
+    /// written once.
     fn default() -> Self {
+        let http = shisaku_http::Config::default();
+        let timeouts = shisaku_http::Timeouts::default();
         ServeConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            cors_origins: Vec::new(),
-            request_timeout: 10,
-            header_timeout: 10,
-            idle_timeout: 60,
-            admin_token: None,
+            cors_origins: http.cors_origins,
+            request_timeout: http.request_timeout.as_secs(),
+            header_timeout: timeouts.header.as_secs(),
+            idle_timeout: timeouts.idle.as_secs(),
+            admin_token: http.admin_token,
             watch_seconds: 2,
-            search_cache: shisaku_engine::engine::SEARCH_CACHE_ENTRIES,
-            frame_ancestors: Vec::new(),
+            search_cache: http.search_cache_entries,
+            frame_ancestors: http.frame_ancestors,
             workers: 0,
         }
     }

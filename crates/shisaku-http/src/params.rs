@@ -44,46 +44,12 @@ impl Params {
         Ok(Params(out))
     }
 
-    /// The last value of `key`.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
     /// Every value of `key`.
     pub fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.0
             .iter()
             .filter(move |(k, _)| k == key)
             .map(|(_, v)| v.as_str())
-    }
-
-    /// `key` as an integer in `min..=max`, or `default` when absent.
-    pub fn int(
-        &self,
-        key: &str,
-        default: usize,
-        min: usize,
-        max: usize,
-    ) -> Result<usize, ApiError> {
-        match self.get(key) {
-            None | Some("") => Ok(default),
-            Some(v) => v
-                .trim()
-                .parse::<i128>()
-                .ok()
-                .filter(|n| *n >= min as i128 && *n <= max as i128)
-                .map(|n| n as usize)
-                .ok_or_else(|| {
-                    ApiError::bad_parameter(
-                        key,
-                        format!("{v:?} is not a whole number between {min} and {max}"),
-                    )
-                }),
-        }
     }
 
     /// Rejects parameters not in `known` (a typo should not be silently ignored).
@@ -193,19 +159,30 @@ mod tests {
             "q=%E6%B0%91%E7%94%9F+%E5%A7%94%E5%93%A1&department=A&department=B",
         ))
         .unwrap();
-        assert_eq!(p.get("q"), Some("民生 委員"));
+        assert_eq!(p.all("q").collect::<Vec<_>>(), vec!["民生 委員"]);
         assert_eq!(p.all("department").collect::<Vec<_>>(), vec!["A", "B"]);
         let e = Params::parse(Some("q=%FF%FE")).err().unwrap();
         assert_eq!(e.status, 400);
         assert!(e.message.starts_with("q:"));
     }
 
+    #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+    #[into_params(parameter_in = Query)]
+    struct Paging {
+        page: Option<usize>,
+        per_page: Option<usize>,
+        absent: Option<usize>,
+    }
+
     #[test]
     fn integers_are_range_checked() {
-        let p = Params::parse(Some("page=-1&per_page=99999999999999999999999")).unwrap();
-        assert!(p.int("page", 1, 1, 1000).is_err());
-        assert!(p.int("per_page", 10, 1, 100).is_err());
-        assert_eq!(p.int("absent", 7, 1, 10).unwrap(), 7);
+        let typed = |q: &str| Params::parse(Some(q)).unwrap().typed::<Paging>();
+        assert!(typed("page=-1").is_err());
+        assert!(typed("per_page=99999999999999999999999").is_err());
+        let p = typed("page=1001&per_page=101").unwrap();
+        assert!(in_range("page", p.page.unwrap(), 1, 1000).is_err());
+        assert!(in_range("per_page", p.per_page.unwrap(), 1, 100).is_err());
+        assert_eq!(in_range("absent", p.absent.unwrap_or(7), 1, 10).unwrap(), 7);
     }
 
     #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
